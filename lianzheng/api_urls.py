@@ -1,0 +1,15 @@
+"""/api/v1/: every area registers its viewsets on one router."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from org import api as org_api
+
+router = DefaultRouter()
+org_api.register(router)
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+]
