@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 
 
 class KeysetPagination(CursorPagination):
@@ -19,5 +20,5 @@ def keyset_page(request, queryset, *, ordering: str | tuple[str, ...] = "-id", p
     paginator = KeysetPagination()
     paginator.ordering = ordering
     paginator.page_size = page_size
-    rows = paginator.paginate_queryset(queryset, request)
+    rows = paginator.paginate_queryset(queryset, Request(request))
     return rows, paginator.get_next_link(), paginator.get_previous_link()

@@ -187,13 +187,19 @@ def _age(moment: dt.datetime | None) -> dict:
     return {"ok": age <= settings.HEARTBEAT_STALE_SECONDS, "last_seen": moment.isoformat(), "age_seconds": round(age)}
 
 
-def _broker_status() -> dict:
+def _broker_connection():
     from lianzheng.celery import app
 
+    return app.connection_for_write()
+
+
+def _broker_status() -> dict:
     try:
-        with app.connection_for_write() as conn:
+        with _broker_connection() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-            transport = conn.transport_cls
-        return {"ok": True, "transport": str(transport)}
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None and hasattr(client, "ping"):
+                client.ping()  # Redis connects lazily: ask it something
+            return {"ok": True, "transport": conn.transport.driver_type}
     except Exception as exc:  # noqa: BLE001 - any failure is the report
         return {"ok": False, "error": str(exc)[:200]}

@@ -240,7 +240,7 @@ def scope_roots(user, perm: str = "org.view") -> QuerySet:
     """The top-most nodes of the user's scope, for the tree browser."""
     grants = grants_for(user)
     if grants.superuser:
-        return OrgNode.get_root_nodes()
+        return OrgNode.objects.get_root_nodes()
     paths = set()
     for g in grants.nodes:
         if perm in g.perms:

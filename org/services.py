@@ -63,8 +63,10 @@ def node_create(
 def node_update(*, user, node: OrgNode, reason: str = "", **fields) -> OrgNode:
     require(user, "org.manage", node)
     if "kind" in fields and fields["kind"] != node.kind:
-        _check_child_kind(node.get_parent(), fields["kind"])
-        if node.numchild and any(c.kind not in ALLOWED_CHILD_KINDS[fields["kind"]] for c in node.get_children()):
+        _check_child_kind(OrgNode.objects.get_parent(node), fields["kind"])
+        if node.numchild and any(
+            c.kind not in ALLOWED_CHILD_KINDS[fields["kind"]] for c in OrgNode.objects.get_children(node)
+        ):
             raise ValidationError({"kind": _("The nodes below this one do not fit the new level.")})
     for name, value in fields.items():
         setattr(node, name, value)

@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 
 from org.models import NodeKind, OrgNode, Post, PostRank, Role
 from tests.factories import PostFactory, UserFactory, node, person_holding, role
@@ -11,6 +12,8 @@ from tests.factories import PostFactory, UserFactory, node, person_holding, role
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
 # otherwise refuse the (synchronous) database calls the tests make around it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Production hashing costs ~0.3 s a password by design; tests create hundreds of users.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
