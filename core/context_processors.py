@@ -9,7 +9,13 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    menu = menu_for(user)
+    # The entry whose address is the longest prefix of this page's is the active one.
+    matches = [e for e in menu if request.path == e["url"] or (e["url"] != "/" and request.path.startswith(e["url"]))]
+    active = max(matches, key=lambda e: len(e["url"]), default=None)
+    for entry in menu:
+        entry["active"] = entry is active
     return {
-        "main_menu": menu_for(user),
+        "main_menu": menu,
         "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

@@ -55,7 +55,9 @@ def post_list(
     key_only: bool = False,
     vacant_only: bool = False,
     rank: int | None = None,
+    perm: str = "org.view",
 ) -> QuerySet[Post]:
+    """Posts in the user's scope for `perm`. `vacant_only`: active posts nobody holds now."""
     qs = Post.objects.select_related("department").prefetch_related(_current_holdings_prefetch())
     if under is not None:
         qs = qs.filter(department__path__startswith=under.path)
@@ -64,10 +66,10 @@ def post_list(
     if key_only:
         qs = qs.filter(is_key_post=True)
     if vacant_only:
-        qs = qs.exclude(Exists(PostHolding.objects.current().filter(post=OuterRef("pk"))))
+        qs = qs.filter(is_active=True).exclude(Exists(PostHolding.objects.current().filter(post=OuterRef("pk"))))
     if rank:
         qs = qs.filter(rank=rank)
-    return scope_queryset(user, "org.view", qs)
+    return scope_queryset(user, perm, qs)
 
 
 def department_posts(*, user, department: OrgNode) -> QuerySet[Post]:

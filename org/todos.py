@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.menu import MenuEntry
 from core.todo import TodoItem
-from org.models import Post
-from org.permissions import scope_queryset, user_perms
+from org.permissions import user_perms
+from org.selectors import post_list
 
 MENU = [
     MenuEntry("org.tree", _("Organisation"), "org:tree", "diagram-3", "org.view", 10),
@@ -22,6 +22,5 @@ def vacant_key_posts(user) -> list[TodoItem]:
     """Key posts (重点岗位) nobody holds, in the user's management scope: one COUNT."""
     if "org.manage" not in user_perms(user):
         return []
-    qs = Post.objects.filter(is_key_post=True, is_active=True).exclude(holdings__end_date__isnull=True)
-    count = scope_queryset(user, "org.manage", qs).count()
+    count = post_list(user=user, key_only=True, vacant_only=True, perm="org.manage").count()
     return [TodoItem(_("Key posts without a holder"), count, reverse("org:post_list") + "?key=1&vacant=1", 1)]

@@ -14,6 +14,12 @@ from tests.factories import PostFactory, UserFactory, node, person_holding, role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Production hashing costs ~0.3 s a password by design; tests create hundreds of users.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The live server serves static files from the finders, which know no hashed names;
+# the manifest itself is built by collectstatic in scripts/test.sh.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 
 @dataclass

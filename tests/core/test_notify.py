@@ -69,3 +69,11 @@ def test_nobody_opens_anothers_notification(client):
     note = notify(recipient=a, key="k", title="x", email=False)
     client.force_login(b)
     assert client.get(f"/notifications/{note.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_one_menu_entry_is_active(org, client):
+    client.force_login(org.users["discipline"])
+    page = client.get(f"/org/posts/{org.post_a1.pk}/").content.decode()
+    assert page.count("nav-link active") == 1
+    assert 'nav-link active" href="/org/posts/"' in page

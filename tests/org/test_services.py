@@ -204,3 +204,16 @@ def test_api_token_auth(org, client):
     response = client.get("/api/v1/org/posts/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert {r["id"] for r in response.json()["results"]} == {org.post_a1_head.pk, org.post_a1.pk, org.post_a2.pk}
+
+
+def test_vacant_key_posts_are_on_the_managers_to_do(org, client):
+    from core.todo import todos_for
+
+    staff = org.users["discipline"]
+    # post_a1_head is a key post nobody holds; post_a1 is held
+    person_holding(org.post_a1)
+    [item] = todos_for(staff)
+    assert item.count == 1
+    person_holding(org.post_a1_head)
+    assert todos_for(staff) == []
+    assert todos_for(org.users["cadre"]) == []
