@@ -25,7 +25,8 @@ def node_ancestors(node: OrgNode) -> QuerySet[OrgNode]:
 def node_subtree_counts(node: OrgNode) -> dict[str, int]:
     """Units, departments, posts and current holders below `node`: three aggregates."""
     below = OrgNode.objects.filter(path__startswith=node.path)
-    kinds = dict(below.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    # order_by() clears the tree's default ordering, which would split the GROUP BY.
+    kinds = dict(below.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     posts = Post.objects.filter(department__path__startswith=node.path, is_active=True).aggregate(
         total=Count("id"), key=Count("id", filter=Q(is_key_post=True))
     )

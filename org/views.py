@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.paging import keyset_page
 from org import selectors, services
@@ -25,7 +24,7 @@ from org.forms import (
     RevokeForm,
     RoleForm,
 )
-from org.models import ALLOWED_CHILD_KINDS, NodeKind, OrgNode, Person, Post, PostHolding, PostRank, RoleAssignment
+from org.models import ALLOWED_CHILD_KINDS, NodeKind, OrgNode, Person, Post, PostHolding, PostRank, Role, RoleAssignment
 from org.permissions import has_perm, require, scope_queryset, scope_roots, user_perms
 
 
@@ -74,7 +73,10 @@ def node_detail(request, pk: int):
     }
     if node.kind == NodeKind.DEPARTMENT:
         ctx["posts"] = selectors.department_posts(user=request.user, department=node)
-    ctx["roles"] = selectors.role_list(user=request.user).filter(node=node).order_by("role")
+    # Leadership and office roles are listed; the many cadre roles are counted and linked.
+    node_roles = selectors.role_list(user=request.user).filter(node=node)
+    ctx["roles"] = node_roles.exclude(role=Role.CADRE).order_by("role", "id")[:50]
+    ctx["cadre_role_count"] = node_roles.filter(role=Role.CADRE).count()
     return render(request, "org/node_detail.html", ctx)
 
 
@@ -421,13 +423,20 @@ def role_create(request, pk: int):
 
 
 @login_required
-@require_POST
 def role_revoke(request, pk: int):
-    assignment = get_object_or_404(RoleAssignment.objects.select_related("node"), pk=pk)
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the role is withdrawn."))
-        return redirect("org:node_detail", pk=assignment.node_id)
-    services.role_revoke(user=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
-    messages.success(request, _("Role withdrawn."))
-    return redirect("org:node_detail", pk=assignment.node_id)
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("node", "user"), pk=pk)
+    require(request.user, "org.assign_roles", assignment)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_revoke(user=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Role withdrawn."))
+            return redirect("org:node_detail", pk=assignment.node_id)
+    title = _("Withdraw %(role)s from %(user)s") % {
+        "role": assignment.get_role_display(),
+        "user": getattr(getattr(assignment.user, "person", None), "name", assignment.user.username),
+    }
+    return _form_page(request, form, title, reverse("org:node_detail", args=[assignment.node_id]))

@@ -217,3 +217,22 @@ def test_vacant_key_posts_are_on_the_managers_to_do(org, client):
     person_holding(org.post_a1_head)
     assert todos_for(staff) == []
     assert todos_for(org.users["cadre"]) == []
+
+
+def test_unit_page_counts_are_database_aggregates(org, client):
+    client.force_login(org.users["commission"])
+    counts = client.get(f"/org/nodes/{org.unit_a.pk}/").context["counts"]
+    assert counts == {"units": 1, "departments": 3, "posts": 4, "key_posts": 1, "holders": 0}
+
+
+def test_role_withdrawal_page_needs_a_reason(org, client):
+    assignment = org.users[Role.CADRE].role_assignments.get()
+    client.force_login(org.users[Role.DISCIPLINE_STAFF])
+    assert client.get(f"/org/roles/{assignment.pk}/revoke/").status_code == 200
+    page = client.post(f"/org/roles/{assignment.pk}/revoke/", {"reason": ""})
+    assert page.status_code == 200 and RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert client.post(f"/org/roles/{assignment.pk}/revoke/", {"reason": "调离"}).status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    client.force_login(org.users[Role.UNIT_CHIEF])
+    other = org.users[Role.DEPUTY_IN_CHARGE].role_assignments.get()
+    assert client.post(f"/org/roles/{other.pk}/revoke/", {"reason": "x"}).status_code == 403
