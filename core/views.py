@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import chinese_calendar
+from chinese_calendar.constants import Holiday
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -16,8 +17,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -72,15 +73,22 @@ class CalendarDayForm(StyledFormMixin, forms.ModelForm):
         labels = {"is_workday": gettext_lazy("Working day (untick for a holiday)")}
 
 
+def _holiday_name(english: str) -> str:
+    """chinesecalendar names holidays in English and knows their Chinese names."""
+    if not get_language().startswith("zh"):
+        return english
+    return next((h.chinese for h in Holiday if h.value == english), english)
+
+
 def _calendar_year(year: int) -> list[dict]:
     """The year's statutory holidays and adjusted working days, overrides applied."""
     days: dict[dt.date, dict] = {}
     for day, name in chinese_calendar.holidays.items():
         if day.year == year and day.weekday() < 5:
-            days[day] = {"date": day, "is_workday": False, "name": str(name), "source": "package"}
+            days[day] = {"date": day, "is_workday": False, "name": _holiday_name(name), "source": "package"}
     for day, name in chinese_calendar.workdays.items():
         if day.year == year and day.weekday() >= 5:
-            days[day] = {"date": day, "is_workday": True, "name": str(name), "source": "package"}
+            days[day] = {"date": day, "is_workday": True, "name": _holiday_name(name), "source": "package"}
     for o in CalendarDay.objects.filter(date__year=year):
         days[o.date] = {"date": o.date, "is_workday": o.is_workday, "name": o.name, "source": "override", "id": o.pk}
     return [days[d] for d in sorted(days)]

@@ -77,7 +77,7 @@ def test_calendar_page_warns_about_an_uncovered_year(org, client):
     assert 'data-testid="calendar-warning"' in page.content.decode()
     covered = client.get("/calendar/?year=2025").content.decode()
     assert 'data-testid="calendar-warning"' not in covered
-    assert "2025-10-01" in covered
+    assert "2025-10-01" in covered and "国庆节" in covered and "春节" in covered
 
 
 @pytest.mark.django_db
