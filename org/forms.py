@@ -120,3 +120,10 @@ class RevokeForm(StyledFormMixin, forms.Form):
 
 class HoldersOnForm(StyledFormMixin, forms.Form):
     on = forms.DateField(label=_("Who held this post on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SupervisionForm(StyledFormMixin, forms.Form):
+    username = forms.CharField(label=_("Login name of the supervisor"), max_length=150)
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("e.g. 特约监督员聘任文件"))
+
+    clean_username = RoleForm.clean_username

@@ -266,3 +266,31 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.node}"
+
+
+class SupervisionGrantEvent(models.Model):
+    """The append-only trail of per-object supervision grants (django-guardian rows carry
+    no history of their own): who granted or withdrew which node to whom, when and why."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "+", _("granted")
+        WITHDRAWN = "-", _("withdrawn")
+
+    kind = models.CharField(_("what"), max_length=1, choices=Kind.choices)
+    node = models.ForeignKey(OrgNode, verbose_name=_("node"), on_delete=models.CASCADE, related_name="+")
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("supervisor"), on_delete=models.CASCADE, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True, default="")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision grant event")
+        verbose_name_plural = _("supervision grant events")
+        indexes = [models.Index(fields=["node", "-at"], name="org_supgrant_node_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.grantee} · {self.node}"

@@ -97,3 +97,12 @@ def role_list(*, user, under: OrgNode | None = None) -> QuerySet[RoleAssignment]
     if under is not None:
         qs = qs.filter(node__path__startswith=under.path)
     return scope_queryset(user, "org.view", qs)
+
+
+def node_supervisors(node: OrgNode):
+    """Users granted supervision of `node` itself (a per-object django-guardian grant)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    return get_users_with_perms(
+        node, only_with_perms_in=["supervise_orgnode"], with_group_users=False, with_superusers=False
+    ).select_related("person")

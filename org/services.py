@@ -10,9 +10,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import assign_perm
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from org.models import ALLOWED_CHILD_KINDS, NodeKind, OrgNode, Person, Post, PostHolding, RoleAssignment
+from org.models import (
+    ALLOWED_CHILD_KINDS,
+    NodeKind,
+    OrgNode,
+    Person,
+    Post,
+    PostHolding,
+    RoleAssignment,
+    SupervisionGrantEvent,
+)
 from org.permissions import forget_grants, may_assign_role, require
 
 
@@ -251,3 +262,36 @@ def role_revoke(*, user, assignment: RoleAssignment, reason: str) -> None:
         raise ValidationError({"reason": _("Say why the role is withdrawn.")})
     assignment._change_reason = reason
     assignment.delete()
+
+
+@transaction.atomic
+def supervision_grant(*, user, target_user, node: OrgNode, reason: str = "") -> None:
+    """Let `target_user` read `node` and everything below it (a social supervisor, an
+    inspection team): a django-guardian per-object grant, kept in the audit trail."""
+    if not may_assign_role(user, role="", node=node, include_descendants=True):
+        raise PermissionDenied
+    if target_user.has_perm("org.supervise_orgnode", node):
+        raise ValidationError({"username": _("This person may already supervise %(node)s.") % {"node": node}})
+    permission = assign_perm("org.supervise_orgnode", target_user, node)
+    _record_grant(permission, "+", user, reason)
+    forget_grants(target_user)
+
+
+@transaction.atomic
+def supervision_revoke(*, user, target_user, node: OrgNode, reason: str) -> None:
+    if not may_assign_role(user, role="", node=node, include_descendants=True):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the grant is withdrawn.")})
+    for permission in UserObjectPermission.objects.filter(
+        user=target_user, permission__codename="supervise_orgnode", object_pk=str(node.pk)
+    ):
+        _record_grant(permission, "-", user, reason)
+        permission.delete()
+    forget_grants(target_user)
+
+
+def _record_grant(permission, kind: str, user, reason: str) -> None:
+    SupervisionGrantEvent.objects.create(
+        kind=kind, node_id=int(permission.object_pk), grantee=permission.user, by=user, reason=reason[:200]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,9 +24,10 @@ from org.forms import (
     PostForm,
     RevokeForm,
     RoleForm,
+    SupervisionForm,
 )
 from org.models import ALLOWED_CHILD_KINDS, NodeKind, OrgNode, Person, Post, PostHolding, PostRank, Role, RoleAssignment
-from org.permissions import has_perm, require, scope_queryset, scope_roots, user_perms
+from org.permissions import has_perm, may_assign_role, require, scope_queryset, scope_roots, user_perms
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -77,6 +79,9 @@ def node_detail(request, pk: int):
     node_roles = selectors.role_list(user=request.user).filter(node=node)
     ctx["roles"] = node_roles.exclude(role=Role.CADRE).order_by("role", "id")[:50]
     ctx["cadre_role_count"] = node_roles.filter(role=Role.CADRE).count()
+    ctx["can_grant_supervision"] = may_assign_role(request.user, role="", node=node, include_descendants=True)
+    if ctx["can_grant_supervision"]:
+        ctx["supervisors"] = selectors.node_supervisors(node)
     return render(request, "org/node_detail.html", ctx)
 
 
@@ -440,3 +445,46 @@ def role_revoke(request, pk: int):
         "user": getattr(getattr(assignment.user, "person", None), "name", assignment.user.username),
     }
     return _form_page(request, form, title, reverse("org:node_detail", args=[assignment.node_id]))
+
+
+def _supervision_node(request, pk: int) -> OrgNode:
+    node = _node_or_404(request, pk)
+    if not may_assign_role(request.user, role="", node=node, include_descendants=True):
+        raise PermissionDenied
+    return node
+
+
+@login_required
+def supervision_add(request, pk: int):
+    node = _supervision_node(request, pk)
+    form = SupervisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervision_grant(
+                user=request.user,
+                target_user=form.cleaned_data["username"],
+                node=node,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Supervision granted."))
+            return redirect("org:node_detail", pk=node.pk)
+    title = _("Let a supervisor read %(name)s and everything below it") % {"name": node.name}
+    return _form_page(request, form, title, reverse("org:node_detail", args=[node.pk]))
+
+
+@login_required
+def supervision_remove(request, pk: int, user_id: int):
+    node = _supervision_node(request, pk)
+    grantee = get_object_or_404(get_user_model(), pk=user_id)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.supervision_revoke(
+            user=request.user, target_user=grantee, node=node, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Supervision withdrawn."))
+        return redirect("org:node_detail", pk=node.pk)
+    title = _("Withdraw %(user)s's supervision of %(name)s") % {"user": grantee, "name": node.name}
+    return _form_page(request, form, title, reverse("org:node_detail", args=[node.pk]))

@@ -58,6 +58,11 @@ def test_generate_scale_builds_a_consistent_tree():
     assert OrgNode.objects.find_problems() == ([], [], [], [], [])
     with pytest.raises(CommandError):
         call_command("generate_scale", units=1, code="GS", stdout=StringIO())
+    # and the page benchmark runs over it, printing a row per page
+    out = StringIO()
+    call_command("bench_pages", over="GS", n=2, stdout=out)
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("/")]
+    assert len(rows) >= 13 and all(len(r.split()) == 4 for r in rows)
 
 
 @pytest.fixture(autouse=True)

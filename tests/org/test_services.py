@@ -236,3 +236,33 @@ def test_role_withdrawal_page_needs_a_reason(org, client):
     client.force_login(org.users[Role.UNIT_CHIEF])
     other = org.users[Role.DEPUTY_IN_CHARGE].role_assignments.get()
     assert client.post(f"/org/roles/{other.pk}/revoke/", {"reason": "x"}).status_code == 403
+
+
+def test_commission_grants_and_withdraws_supervision_in_the_app(org, client):
+    from org.models import SupervisionGrantEvent
+
+    supervisor = org.users["outsider"]
+    client.force_login(org.users[Role.DISCIPLINE_COMMISSION])
+    response = client.post(f"/org/nodes/{org.unit_b.pk}/supervisors/add/", {"username": "outsider", "reason": "聘任"})
+    assert response.status_code == 302
+    assert has_perm_fresh(supervisor, org.post_b1)
+    assert "outsider" in client.get(f"/org/nodes/{org.unit_b.pk}/").content.decode()
+    response = client.post(f"/org/nodes/{org.unit_b.pk}/supervisors/{supervisor.pk}/remove/", {"reason": "任期届满"})
+    assert response.status_code == 302
+    assert not has_perm_fresh(supervisor, org.post_b1)
+    assert list(SupervisionGrantEvent.objects.values_list("kind", "reason")) == [("+", "聘任"), ("-", "任期届满")]
+
+
+def test_unit_staff_cannot_grant_supervision(org, client):
+    client.force_login(org.users[Role.DISCIPLINE_STAFF])
+    response = client.post(f"/org/nodes/{org.unit_a.pk}/supervisors/add/", {"username": "outsider", "reason": "x"})
+    assert response.status_code == 403
+    assert not has_perm_fresh(org.users["outsider"], org.post_a1)
+
+
+def has_perm_fresh(user, obj) -> bool:
+    from django.contrib.auth import get_user_model
+
+    from org.permissions import has_perm
+
+    return has_perm(get_user_model().objects.get(pk=user.pk), "org.view", obj)

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from org.models import NodeKind, OrgNode, Person, Post, PostHolding, PostRank
@@ -41,6 +41,10 @@ class Command(BaseCommand):
             posts = self._posts(departments, o["posts_per_unit"])
             if not o["no_people"]:
                 self._people(posts, units)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics: without them PostgreSQL plans subtree joins as full scans.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {len(units)} units, {len(departments)} departments, {len(posts)} posts "

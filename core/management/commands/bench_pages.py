@@ -1,0 +1,79 @@
+"""Time pages and API calls in-process for one user: p50/p95 latency and queries per request.
+
+    manage.py bench_pages --over SCALE --role commission -n 30
+
+creates (once) a benchmark user holding `--role` over the node with code `--over`, then
+requests each page `-n` times through Django's test client (no network, no server: the
+figure is the application's own cost) and prints a table.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import override_settings
+
+from org.models import NodeKind, OrgNode, Role, RoleAssignment
+
+
+class Command(BaseCommand):
+    help = "Print p50/p95 latency and queries per request of the main pages for a scoped user."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--over", required=True, help="code of the org node the user's role covers")
+        parser.add_argument("--role", default=Role.DISCIPLINE_COMMISSION, choices=Role.values)
+        parser.add_argument("-n", type=int, default=30, help="requests per page")
+        parser.add_argument("--path", action="append", help="extra paths to time")
+
+    def handle(self, *args, **o):
+        node = OrgNode.objects.filter(code=o["over"]).first()
+        if node is None:
+            raise CommandError(f"no org node has code {o['over']}")
+        user, _ = get_user_model().objects.get_or_create(username=f"bench-{o['role']}-{node.pk}")
+        RoleAssignment.objects.get_or_create(
+            user=user, role=o["role"], node=node, defaults={"include_descendants": True}
+        )
+        unit = OrgNode.objects.filter(path__startswith=node.path, kind=NodeKind.UNIT).order_by("path").first()
+        client = Client()
+        client.force_login(user)
+        paths = [
+            "/",
+            "/org/",
+            f"/org/nodes/{node.pk}/",
+            f"/org/nodes/{unit.pk}/",
+            f"/org/nodes/{node.pk}/children/",
+            "/org/posts/",
+            "/org/posts/?q=岗位3",
+            "/org/posts/?key=1&vacant=1",
+            f"/org/posts/?under={unit.pk}",
+            "/org/people/",
+            "/api/v1/org/posts/",
+            "/api/v1/org/people/?q=干部1",
+            "/org/roles/",
+        ] + (o["path"] or [])
+        total = OrgNode.objects.filter(path__startswith=node.path).count()
+        self.stdout.write(f"{connection.vendor}; user: {o['role']} over {node.name} ({total} org nodes below)")
+        self.stdout.write(f"{'path':<44} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        with override_settings(DEBUG=True):
+            for path in paths:
+                self._time(client, path, o["n"])
+
+    def _time(self, client, path, n):
+        timings, queries = [], 0
+        for _i in range(n + 2):
+            reset_queries()
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise CommandError(f"{path} answered {response.status_code}")
+            timings.append(elapsed)
+            queries = len(connection.queries)
+        timings = sorted(timings[2:])  # the first two warm caches
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        self.stdout.write(f"{path:<44} {statistics.median(timings):>8.1f} {p95:>8.1f} {queries:>8}")
