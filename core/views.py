@@ -31,7 +31,16 @@ from core.todo import todos_for
 from org.permissions import require, user_perms
 
 # Models whose audit trail can be read in the app: "app_label.model" -> label.
-AUDITED_MODELS = {"org.orgnode", "org.post", "org.person", "org.postholding", "org.roleassignment", "core.calendarday"}
+AUDITED_MODELS = {
+    "org.orgnode",
+    "org.post",
+    "org.person",
+    "org.postholding",
+    "org.roleassignment",
+    "core.calendarday",
+    "powers.powerversion",
+    "powers.powertype",
+}
 
 
 @login_required

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "risks",
     "alerts",
     "assessment",
+    "powers",
 ]
 
 MIDDLEWARE = [

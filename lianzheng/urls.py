@@ -8,6 +8,8 @@ from core.views import healthz
 urlpatterns = [
     path("", include("core.urls")),
     path("org/", include("org.urls")),
+    path("powers/", include("powers.urls")),
+    path("public/", include("powers.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

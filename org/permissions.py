@@ -30,21 +30,21 @@ from rest_framework.permissions import BasePermission
 from org.models import NodeKind, OrgNode, PostHolding, Role, RoleAssignment
 
 # Capabilities each role confers over its scope. Later areas add theirs here.
+# Every role reads the organisation and the power inventory within its scope.
+READ_PERMS: frozenset[str] = frozenset({"org.view", "power.view"})
+_OFFICE = READ_PERMS | {"org.manage", "org.assign_roles", "audit.view", "calendar.manage", "power.manage"}
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    Role.DISCIPLINE_COMMISSION: frozenset(
-        {"org.view", "org.manage", "org.assign_roles", "audit.view", "calendar.manage", "dashboard.view"}
-    ),
-    Role.DISCIPLINE_STAFF: frozenset({"org.view", "org.manage", "org.assign_roles", "audit.view", "calendar.manage"}),
-    Role.LEADING_GROUP_OFFICE: frozenset({"org.view", "audit.view"}),
-    Role.UNIT_CHIEF: frozenset({"org.view", "audit.view", "dashboard.view"}),
-    Role.DEPUTY_IN_CHARGE: frozenset({"org.view"}),
-    Role.LEADERSHIP_MEMBER: frozenset({"org.view"}),
-    Role.DEPARTMENT_HEAD: frozenset({"org.view"}),
-    Role.LEADING_GROUP_READER: frozenset({"org.view", "dashboard.view"}),
-    Role.CADRE: frozenset({"org.view"}),
+    Role.DISCIPLINE_COMMISSION: _OFFICE | {"dashboard.view"},
+    Role.DISCIPLINE_STAFF: _OFFICE,
+    Role.LEADING_GROUP_OFFICE: READ_PERMS | {"audit.view"},
+    Role.UNIT_CHIEF: READ_PERMS | {"audit.view", "dashboard.view"},
+    Role.DEPUTY_IN_CHARGE: READ_PERMS,
+    Role.LEADERSHIP_MEMBER: READ_PERMS,
+    Role.DEPARTMENT_HEAD: READ_PERMS | {"power.manage"},  # their department's powers
+    Role.LEADING_GROUP_READER: READ_PERMS | {"dashboard.view"},
+    Role.CADRE: READ_PERMS,
 }
-# What read-only grants (supervision, cross-unit supervision, own post) confer.
-READ_PERMS: frozenset[str] = frozenset({"org.view"})
+# (READ_PERMS is also what read-only grants confer: supervision, cross-unit supervision, own post.)
 # Roles only a holder of the same role (or a superuser) may hand out.
 RESTRICTED_ROLES = {Role.DISCIPLINE_COMMISSION}
 

@@ -1,0 +1,91 @@
+"""Reads for the inventory pages, the public portal and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from org.models import OrgNode
+from org.permissions import scope_queryset
+from powers import flowchart
+from powers.models import PowerVersion, ProcessStep, VersionStatus
+
+CURRENT = (VersionStatus.DRAFT, VersionStatus.PUBLISHED, VersionStatus.RETIRED)
+
+
+def _filtered(
+    qs: QuerySet, *, under: OrgNode | None, text: str, power_type: int | None, power_class: int | None
+) -> QuerySet:
+    if under is not None:
+        qs = qs.filter(power__unit__path__startswith=under.path)
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(power__code__iexact=text))
+    if power_type:
+        qs = qs.filter(power_type_id=power_type)
+    if power_class:
+        qs = qs.filter(power_class=power_class)
+    return qs
+
+
+def version_list(
+    *,
+    user,
+    under: OrgNode | None = None,
+    text: str = "",
+    power_type: int | None = None,
+    power_class: int | None = None,
+    status: str = "",
+) -> QuerySet[PowerVersion]:
+    """The inventory as staff see it: each power's draft, published or retired version."""
+    qs = PowerVersion.objects.filter(status__in=[status] if status else CURRENT)
+    qs = _filtered(qs, under=under, text=text, power_type=power_type, power_class=power_class)
+    qs = qs.select_related("power__unit", "power_type", "department")
+    return scope_queryset(user, "power.view", qs)
+
+
+def public_list(
+    *, under: OrgNode | None = None, text: str = "", power_type: int | None = None, power_class: int | None = None
+) -> QuerySet[PowerVersion]:
+    """What the public sees: published versions only."""
+    qs = PowerVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    qs = _filtered(qs, under=under, text=text, power_type=power_type, power_class=power_class)
+    return qs.select_related("power__unit", "power_type", "department")
+
+
+def inventory_on(*, unit: OrgNode, day: dt.date) -> QuerySet[PowerVersion]:
+    """The unit's inventory as it stood at the end of `day`."""
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return (
+        PowerVersion.objects.filter(power__unit=unit, published_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
+        .select_related("power_type", "department")
+        .order_by("power__code")
+    )
+
+
+def version_detail(pk: int) -> PowerVersion:
+    steps = ProcessStep.objects.select_related("post").prefetch_related("next_steps")
+    return (
+        PowerVersion.objects.select_related("power__unit", "power_type", "department")
+        .prefetch_related("legal_bases", "posts", Prefetch("steps", queryset=steps))
+        .get(pk=pk)
+    )
+
+
+def flowchart_svg(version: PowerVersion, *, public: bool = False) -> str:
+    """The version's process drawn as SVG. The public drawing names posts, never cadres."""
+    from django.utils.translation import gettext as _
+
+    nodes = []
+    for step in version.steps.all():
+        bits = [step.post.name if step.post else ""]
+        if step.time_limit_days is not None:
+            bits.append(_("%(n)d working days") % {"n": step.time_limit_days})
+        nodes.append(
+            flowchart.Node(
+                step.key, step.name, " · ".join(b for b in bits if b), tuple(n.key for n in step.next_steps.all())
+            )
+        )
+    return flowchart.render(nodes, title=version.name)

@@ -1,0 +1,223 @@
+"""Power inventory pages for staff, and the public portal (no login)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.paging import keyset_page
+from org.models import NodeKind, OrgNode, Post
+from org.permissions import has_perm, require, scope_queryset, user_perms
+from org.views import _form_errors
+from powers import selectors, services
+from powers.forms import BasisFormSet, StepFormSet, VersionForm, bases_from, initial_from, steps_from
+from powers.models import PowerClass, PowerType, PowerVersion, VersionStatus
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters(request) -> dict:
+    return {
+        "text": request.GET.get("q", "").strip(),
+        "power_type": _int(request.GET.get("type")),
+        "power_class": _int(request.GET.get("class")),
+    }
+
+
+@login_required
+def power_list(request):
+    if "power.view" not in user_perms(request.user):
+        raise PermissionDenied
+    under = None
+    if _int(request.GET.get("under")):
+        under = get_object_or_404(OrgNode, pk=request.GET["under"])
+        require(request.user, "power.view", under)
+    qs = selectors.version_list(
+        user=request.user, under=under, status=request.GET.get("status", ""), **_filters(request)
+    )
+    rows, next_url, prev_url = keyset_page(request, qs)
+    can_add = under is not None and under.kind == NodeKind.UNIT and _manageable_departments(request, under).exists()
+    return render(
+        request,
+        "powers/list.html",
+        {
+            "rows": rows,
+            "next_url": next_url,
+            "prev_url": prev_url,
+            "under": under,
+            "can_add": can_add,
+            "types": PowerType.objects.all(),
+            "classes": PowerClass.choices,
+            "statuses": VersionStatus.choices,
+        },
+    )
+
+
+def _manageable_departments(request, unit: OrgNode):
+    departments = OrgNode.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, kind=NodeKind.DEPARTMENT)
+    return scope_queryset(request.user, "power.manage", departments).order_by("path")
+
+
+def _step_posts(unit: OrgNode):
+    return (
+        Post.objects.filter(department__path__startswith=unit.path, is_active=True)
+        .select_related("department")
+        .order_by("department__path", "-rank")
+    )
+
+
+def _edit(request, *, unit: OrgNode, version: PowerVersion | None):
+    departments = _manageable_departments(request, unit)
+    if not departments.exists():
+        raise PermissionDenied
+    posts = _step_posts(unit)
+    bases_initial, steps_initial = initial_from(version) if version else ([], [])
+    data = request.POST if request.method == "POST" else None
+    form = VersionForm(data, instance=version, unit=unit, departments=departments, new=version is None)
+    bases = BasisFormSet(data, prefix="basis", initial=bases_initial)
+    steps = StepFormSet(data, prefix="step", initial=steps_initial, form_kwargs={"posts": posts})
+    if data is not None and form.is_valid() and bases.is_valid() and steps.is_valid():
+        fields = {
+            k: form.cleaned_data[k]
+            for k in ("name", "power_type", "power_class", "department", "time_limit_days", "time_limit_note", "fees")
+        }
+        content = {
+            "posts": list(form.cleaned_data["posts"]),
+            "legal_bases": bases_from(bases),
+            "steps": steps_from(steps),
+        }
+        try:
+            if version is None:
+                version = services.power_create(
+                    user=request.user, unit=unit, code=form.cleaned_data["code"], **fields, **content
+                )
+            else:
+                services.draft_update(
+                    user=request.user, version=version, reason=form.cleaned_data["reason"], **fields, **content
+                )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("powers:detail", pk=version.pk)
+    title = (
+        _("Edit %(name)s (draft)") % {"name": version.name}
+        if version
+        else _("New power item of %(unit)s") % {"unit": unit.name}
+    )
+    return render(
+        request,
+        "powers/edit.html",
+        {"form": form, "bases": bases, "steps": steps, "title": title, "unit": unit, "version": version},
+    )
+
+
+@login_required
+def power_new(request, unit_pk: int):
+    unit = get_object_or_404(OrgNode, pk=unit_pk, kind=NodeKind.UNIT)
+    return _edit(request, unit=unit, version=None)
+
+
+@login_required
+def draft_edit(request, pk: int):
+    version = get_object_or_404(PowerVersion.objects.select_related("power__unit", "department"), pk=pk)
+    require(request.user, "power.manage", version)
+    if not version.is_draft:
+        messages.info(request, _("Published versions do not change: start a revision."))
+        return redirect("powers:detail", pk=pk)
+    return _edit(request, unit=version.power.unit, version=selectors.version_detail(pk))
+
+
+@login_required
+def version_detail(request, pk: int):
+    version = get_object_or_404(PowerVersion.objects.select_related("department"), pk=pk)
+    require(request.user, "power.view", version)
+    version = selectors.version_detail(pk)
+    others = version.power.versions.order_by("-number").only("id", "number", "status", "published_at", "ended_at")
+    return render(
+        request,
+        "powers/detail.html",
+        {
+            "version": version,
+            "others": others,
+            "svg": mark_safe(selectors.flowchart_svg(version)),  # noqa: S308 - escaped
+            "can_manage": has_perm(request.user, "power.manage", version),
+        },
+    )
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label="", max_length=200)
+
+
+@login_required
+@require_POST
+def version_action(request, pk: int, action: str):
+    """publish / revise / retire / discard: one POST each, with a message either way."""
+    version = get_object_or_404(PowerVersion.objects.select_related("power"), pk=pk)
+    require(request.user, "power.manage", version)
+    try:
+        if action == "publish":
+            services.draft_publish(user=request.user, version=version)
+            messages.success(request, _("Published. The previous version stays readable."))
+        elif action == "revise":
+            draft = services.power_revise(user=request.user, power=version.power)
+            return redirect("powers:edit", pk=draft.pk)
+        elif action == "retire":
+            services.power_retire(user=request.user, power=version.power, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Retired."))
+        elif action == "discard":
+            services.draft_discard(user=request.user, version=version)
+            messages.success(request, _("The draft was discarded."))
+            return redirect(reverse("powers:list") + f"?under={version.power.unit_id}")
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    return redirect("powers:detail", pk=pk)
+
+
+def public_list(request):
+    """The public portal: published powers, searchable by name, type and unit."""
+    unit = None
+    if _int(request.GET.get("unit")):
+        unit = OrgNode.objects.filter(pk=request.GET["unit"], kind=NodeKind.UNIT).first()
+    qs = selectors.public_list(under=unit, **_filters(request))
+    rows, next_url, prev_url = keyset_page(request, qs, page_size=30)
+    units = OrgNode.objects.filter(kind=NodeKind.UNIT, powers__versions__status=VersionStatus.PUBLISHED).distinct()
+    return render(
+        request,
+        "public/list.html",
+        {
+            "rows": rows,
+            "next_url": next_url,
+            "prev_url": prev_url,
+            "unit": unit,
+            "units": units.order_by("path")[:500],
+            "types": PowerType.objects.all(),
+            "classes": PowerClass.choices,
+        },
+    )
+
+
+def public_detail(request, pk: int):
+    version = get_object_or_404(PowerVersion, pk=pk, status=VersionStatus.PUBLISHED)
+    version = selectors.version_detail(version.pk)
+    return render(
+        request,
+        "public/detail.html",
+        {
+            "version": version,
+            "svg": mark_safe(selectors.flowchart_svg(version, public=True)),  # noqa: S308 - escaped
+        },
+    )

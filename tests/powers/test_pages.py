@@ -1,0 +1,121 @@
+"""Inventory pages and the public portal: scope, publication, bad input, query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from org.models import Role
+from powers import services
+from powers.models import PowerVersion, VersionStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(org, licensing, **overrides):
+    data = {
+        "code": "P100",
+        "name": "建设项目环评审批",
+        "power_type": licensing.pk,
+        "power_class": 1,
+        "department": org.dept_a1.pk,
+        "posts": [org.post_a1.pk],
+        "time_limit_days": 15,
+        "fees": "",
+        "basis-TOTAL_FORMS": 2,
+        "basis-INITIAL_FORMS": 0,
+        "basis-0-law": "中华人民共和国环境影响评价法",
+        "basis-0-articles": "第二十二条",
+        "step-TOTAL_FORMS": 3,
+        "step-INITIAL_FORMS": 0,
+        "step-0-key": "S1",
+        "step-0-name": "受理",
+        "step-0-post": org.post_a1.pk,
+        "step-0-next_keys": "S2、S3",
+        "step-1-key": "S2",
+        "step-1-name": "批准",
+        "step-2-key": "S3",
+        "step-2-name": "不批准",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_create_a_power_in_the_browser_form(org, client, licensing):
+    client.force_login(org.users[Role.DISCIPLINE_STAFF])
+    response = client.post(f"/powers/new/{org.unit_a.pk}/", _form(org, licensing))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version = PowerVersion.objects.get()
+    assert set(version.steps.get(key="S1").next_steps.values_list("key", flat=True)) == {"S2", "S3"}
+    page = client.get(f"/powers/v/{version.pk}/").content.decode()
+    assert 'data-key="S3"' in page and "中华人民共和国环境影响评价法" in page
+
+
+def test_a_cycle_in_the_form_is_shown_and_nothing_saved(org, client, licensing):
+    client.force_login(org.users[Role.DISCIPLINE_STAFF])
+    response = client.post(f"/powers/new/{org.unit_a.pk}/", _form(org, licensing, **{"step-1-next_keys": "S1"}))
+    assert response.status_code == 200
+    assert "流程出现循环" in response.content.decode()
+    assert not PowerVersion.objects.exists()
+
+
+def test_other_units_and_readers_cannot_edit(org, client, make_power, licensing):
+    version = make_power()
+    client.force_login(org.users[Role.UNIT_CHIEF])
+    assert client.get(f"/powers/v/{version.pk}/").status_code == 200
+    assert client.get(f"/powers/v/{version.pk}/edit/").status_code == 403
+    assert client.post(f"/powers/v/{version.pk}/publish/").status_code == 403
+    assert client.get(f"/powers/new/{org.unit_a.pk}/").status_code == 403
+    client.force_login(org.users["outsider"])
+    assert client.get(f"/powers/v/{version.pk}/").status_code == 403
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+
+
+def test_public_sees_only_published_and_no_internal_names(org, client, make_power):
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    published = make_power(code="P1")
+    services.draft_publish(user=staff, version=published)
+    draft = make_power(code="P2", name="内部草稿事项")
+    revision = services.power_revise(user=staff, power=published.power)
+    listing = client.get("/public/").content.decode()
+    assert "排污许可证核发" in listing and "内部草稿事项" not in listing
+    assert client.get(f"/public/powers/{published.pk}/").status_code == 200
+    assert client.get(f"/public/powers/{draft.pk}/").status_code == 404
+    assert client.get(f"/public/powers/{revision.pk}/").status_code == 404
+    detail = client.get(f"/public/powers/{published.pk}/").content.decode()
+    assert staff.username not in detail and "created_by" not in detail
+    searched = client.get("/public/?q=排污").content.decode()
+    assert "排污许可证核发" in searched
+    assert "排污许可证核发" not in client.get("/public/?q=不存在").content.decode()
+
+
+def _count(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/powers/", "/public/"])
+def test_inventory_lists_do_not_grow_with_rows(org, client, make_power, url):
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    client.force_login(staff)
+    services.draft_publish(user=staff, version=make_power(code="P0"))
+    few = _count(client, url)
+    for i in range(1, 12):
+        services.draft_publish(user=staff, version=make_power(code=f"P{i}"))
+    assert _count(client, url) == few
+
+
+def test_detail_page_queries_do_not_grow_with_steps(org, client, make_power):
+    from powers.services import StepInput
+
+    client.force_login(org.users[Role.DISCIPLINE_STAFF])
+    short = make_power(code="S")
+    long_steps = [
+        StepInput(f"S{i}", f"步骤{i}", org.post_a1, 1, "", [f"S{i + 1}"] if i < 20 else []) for i in range(1, 21)
+    ]
+    long = make_power(code="L", steps=long_steps)
+    assert _count(client, f"/powers/v/{short.pk}/") == _count(client, f"/powers/v/{long.pk}/")
