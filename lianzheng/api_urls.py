@@ -5,9 +5,11 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from org import api as org_api
+from powers import api as powers_api
 
 router = DefaultRouter()
 org_api.register(router)
+powers_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -60,7 +60,7 @@ def inventory_on(*, unit: OrgNode, day: dt.date) -> QuerySet[PowerVersion]:
     return (
         PowerVersion.objects.filter(power__unit=unit, published_at__lt=end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
-        .select_related("power_type", "department")
+        .select_related("power__unit", "power_type", "department")
         .order_by("power__code")
     )
 
@@ -89,3 +89,22 @@ def flowchart_svg(version: PowerVersion, *, public: bool = False) -> str:
             )
         )
     return flowchart.render(nodes, title=version.name)
+
+
+def post_catalogue(post) -> list[tuple[PowerVersion, list[ProcessStep]]]:
+    """岗位职权目录: the published powers a post exercises, each with the steps it handles.
+
+    Two queries: the versions naming the post (as exercising it or on a step), then their
+    steps for this post.
+    """
+    versions = list(
+        PowerVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .filter(Q(posts=post) | Q(steps__post=post))
+        .distinct()
+        .select_related("power__unit", "power_type", "department")
+        .order_by("power__code")
+    )
+    steps: dict[int, list[ProcessStep]] = {v.pk: [] for v in versions}
+    for step in ProcessStep.objects.filter(version__in=versions, post=post).order_by("version_id", "order"):
+        steps[step.version_id].append(step)
+    return [(v, steps[v.pk]) for v in versions]

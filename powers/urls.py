@@ -6,6 +6,7 @@ app_name = "powers"
 urlpatterns = [
     path("", views.power_list, name="list"),
     path("new/<int:unit_pk>/", views.power_new, name="new"),
+    path("posts/<int:post_pk>/catalogue/", views.post_catalogue, name="catalogue"),
     path("v/<int:pk>/", views.version_detail, name="detail"),
     path("v/<int:pk>/edit/", views.draft_edit, name="edit"),
     path("v/<int:pk>/<str:action>/", views.version_action, name="action"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -16,7 +20,7 @@ from core.paging import keyset_page
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import has_perm, require, scope_queryset, user_perms
 from org.views import _form_errors
-from powers import selectors, services
+from powers import exports, selectors, services
 from powers.forms import BasisFormSet, StepFormSet, VersionForm, bases_from, initial_from, steps_from
 from powers.models import PowerClass, PowerType, PowerVersion, VersionStatus
 
@@ -41,9 +45,15 @@ def power_list(request):
     if _int(request.GET.get("under")):
         under = get_object_or_404(OrgNode, pk=request.GET["under"])
         require(request.user, "power.view", under)
-    qs = selectors.version_list(
-        user=request.user, under=under, status=request.GET.get("status", ""), **_filters(request)
-    )
+    on_form = OnDateForm(request.GET if request.GET.get("on") else None)
+    on_day = on_form.cleaned_data["on"] if on_form.is_bound and on_form.is_valid() else None
+    if on_day and under is not None and under.kind == NodeKind.UNIT:
+        # "What did the inventory say on that date?": the versions in force then.
+        qs = scope_queryset(request.user, "power.view", selectors.inventory_on(unit=under, day=on_day))
+    else:
+        qs = selectors.version_list(
+            user=request.user, under=under, status=request.GET.get("status", ""), **_filters(request)
+        )
     rows, next_url, prev_url = keyset_page(request, qs)
     can_add = under is not None and under.kind == NodeKind.UNIT and _manageable_departments(request, under).exists()
     return render(
@@ -58,6 +68,8 @@ def power_list(request):
             "types": PowerType.objects.all(),
             "classes": PowerClass.choices,
             "statuses": VersionStatus.choices,
+            "on_form": on_form,
+            "on_day": on_day,
         },
     )
 
@@ -155,8 +167,8 @@ def version_detail(request, pk: int):
     )
 
 
-class RetireForm(forms.Form):
-    reason = forms.CharField(label="", max_length=200)
+class OnDateForm(forms.Form):
+    on = forms.DateField()
 
 
 @login_required
@@ -221,3 +233,21 @@ def public_detail(request, pk: int):
             "svg": mark_safe(selectors.flowchart_svg(version, public=True)),  # noqa: S308 - escaped
         },
     )
+
+
+@login_required
+def post_catalogue(request, post_pk: int):
+    """岗位职权目录: the powers and process steps a post handles, on a page and as .xlsx."""
+    post = get_object_or_404(Post.objects.select_related("department"), pk=post_pk)
+    require(request.user, "org.view", post)
+    rows = selectors.post_catalogue(post)
+    prefetch_related_objects([v for v, _steps in rows], "legal_bases")
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            exports.catalogue_xlsx(post, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = quote(f"{post.department.name}-{post.name}-岗位职权目录.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+        return response
+    return render(request, "powers/catalogue.html", {"post": post, "rows": rows})

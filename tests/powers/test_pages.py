@@ -119,3 +119,61 @@ def test_detail_page_queries_do_not_grow_with_steps(org, client, make_power):
     ]
     long = make_power(code="L", steps=long_steps)
     assert _count(client, f"/powers/v/{short.pk}/") == _count(client, f"/powers/v/{long.pk}/")
+
+
+def test_post_duty_catalogue_page_and_export(org, client, make_power):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    services.draft_publish(user=staff, version=make_power(code="P1"))
+    make_power(code="P2", name="未公布事项")  # a draft names the post too, but is not in the catalogue
+    client.force_login(staff)
+    page = client.get(f"/powers/posts/{org.post_a1_head.pk}/catalogue/").content.decode()
+    assert "排污许可证核发" in page and "S2 审查" in page and "未公布事项" not in page
+    response = client.get(f"/powers/posts/{org.post_a1_head.pk}/catalogue/?format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 1 and rows[0][0] == "P1" and "S2 审查" in rows[0][6]
+    assert "行政许可法" in rows[0][5]
+    client.force_login(org.users["outsider"])
+    assert client.get(f"/powers/posts/{org.post_a1_head.pk}/catalogue/").status_code == 403
+
+
+def test_inventory_as_it_stood_on_a_date(org, client, make_power):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    version = make_power()
+    services.draft_publish(user=staff, version=version)
+    PowerVersion.objects.filter(pk=version.pk).update(published_at=timezone.make_aware(dt.datetime(2026, 3, 2, 10)))
+    client.force_login(staff)
+    before = client.get(f"/powers/?under={org.unit_a.pk}&on=2026-03-01").content.decode()
+    after = client.get(f"/powers/?under={org.unit_a.pk}&on=2026-03-02").content.decode()
+    assert "排污许可证核发" not in before and "排污许可证核发" in after
+    assert "2026-03-01" in before
+
+
+def test_api_scoped_and_public(org, client, make_power):
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    published = make_power(code="P1")
+    services.draft_publish(user=staff, version=published)
+    draft = make_power(code="P2")
+    # the public API: no login, published only, with the process
+    listing = client.get("/api/v1/public/powers/").json()
+    assert [r["code"] for r in listing["results"]] == ["P1"]
+    detail = client.get(f"/api/v1/public/powers/{published.pk}/").json()
+    assert {s["key"]: s["next_keys"] for s in detail["steps"]}["S2"] == ["S3", "S4"]
+    assert client.get(f"/api/v1/public/powers/{draft.pk}/").status_code == 404
+    # the staff API: scoped, drafts included
+    client.force_login(staff)
+    codes = {r["code"] for r in client.get("/api/v1/powers/").json()["results"]}
+    assert codes == {"P1", "P2"}
+    client.force_login(org.users["outsider"])
+    assert client.get("/api/v1/powers/").status_code == 403
+    client.force_login(org.users[Role.DEPARTMENT_HEAD])
+    assert client.get(f"/api/v1/powers/?type={published.power_type_id}&q=排污").json()["results"]
