@@ -97,6 +97,8 @@ def _edit(request, *, unit: OrgNode, version: PowerVersion | None):
     form = VersionForm(data, instance=version, unit=unit, departments=departments, new=version is None)
     bases = BasisFormSet(data, prefix="basis", initial=bases_initial)
     steps = StepFormSet(data, prefix="step", initial=steps_initial, form_kwargs={"posts": posts})
+    process_errors: list[str] = []
+    basis_errors: list[str] = []
     if data is not None and form.is_valid() and bases.is_valid() and steps.is_valid():
         fields = {
             k: form.cleaned_data[k]
@@ -117,7 +119,12 @@ def _edit(request, *, unit: OrgNode, version: PowerVersion | None):
                     user=request.user, version=version, reason=form.cleaned_data["reason"], **fields, **content
                 )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            # Process and legal-basis problems are shown on their own cards, the rest on the form.
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            process_errors = errors.pop("steps", [])
+            basis_errors = errors.pop("legal_bases", [])
+            if errors:
+                _form_errors(form, ValidationError(errors))
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("powers:detail", pk=version.pk)
@@ -129,7 +136,16 @@ def _edit(request, *, unit: OrgNode, version: PowerVersion | None):
     return render(
         request,
         "powers/edit.html",
-        {"form": form, "bases": bases, "steps": steps, "title": title, "unit": unit, "version": version},
+        {
+            "form": form,
+            "bases": bases,
+            "steps": steps,
+            "title": title,
+            "unit": unit,
+            "version": version,
+            "process_errors": process_errors,
+            "basis_errors": basis_errors,
+        },
     )
 
 

@@ -54,6 +54,17 @@ def test_generate_scale_builds_a_consistent_tree():
     assert below.filter(kind=NodeKind.COUNTY).count() == 3
     assert Post.objects.filter(department__path__startswith=province.path).count() == 25 * 6 * 2
     assert PostHolding.objects.count() == Post.objects.count()
+    # 12 published powers per unit, each a sound five-step process
+    from powers.models import PowerVersion, ProcessStep
+    from powers.services import StepInput, check_process
+
+    assert PowerVersion.objects.filter(status="published").count() == 25 * 12
+    version = PowerVersion.objects.select_related("power__unit").first()
+    steps = [
+        StepInput(s.key, s.name, s.post, next_keys=[n.key for n in s.next_steps.all()])
+        for s in ProcessStep.objects.filter(version=version).select_related("post__department")
+    ]
+    assert len(steps) == 5 and check_process(steps, version.power.unit) == []
     # treebeard agrees the generated paths, depths and child counts are sound
     assert OrgNode.objects.find_problems() == ([], [], [], [], [])
     with pytest.raises(CommandError):
@@ -62,7 +73,7 @@ def test_generate_scale_builds_a_consistent_tree():
     out = StringIO()
     call_command("bench_pages", over="GS", n=2, stdout=out)
     rows = [line for line in out.getvalue().splitlines() if line.startswith("/")]
-    assert len(rows) >= 13 and all(len(r.split()) == 4 for r in rows)
+    assert len(rows) >= 19 and all(len(r.split()) == 4 for r in rows)
 
 
 @pytest.fixture(autouse=True)

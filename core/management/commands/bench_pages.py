@@ -55,6 +55,12 @@ class Command(BaseCommand):
             "/api/v1/org/posts/",
             "/api/v1/org/people/?q=干部1",
             "/org/roles/",
+            "/powers/",
+            "/powers/?q=许可",
+            f"/powers/?under={unit.pk}",
+            "/public/",
+            "/public/?q=行政处罚",
+            "/api/v1/public/powers/?q=行政许可",
         ] + (o["path"] or [])
         total = OrgNode.objects.filter(path__startswith=node.path).count()
         self.stdout.write(f"{connection.vendor}; user: {o['role']} over {node.name} ({total} org nodes below)")

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from org.models import NodeKind, OrgNode, Person, Post, PostHolding, PostRank
+from powers.scale import generate_powers
 
 BATCH = 5000
 DEPARTMENTS_PER_UNIT = 6
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--counties-per-city", type=int, default=10)
         parser.add_argument("--code", default="SCALE", help="Code of the generated province (must be new).")
         parser.add_argument("--no-people", action="store_true", help="Posts only, no cadres or holdings.")
+        parser.add_argument("--powers-per-unit", type=int, default=12, help="Published power items per unit.")
 
     def handle(self, *args, **o):
         if o["units"] < 1 or o["posts_per_unit"] < 1:
@@ -41,13 +43,18 @@ class Command(BaseCommand):
             posts = self._posts(departments, o["posts_per_unit"])
             if not o["no_people"]:
                 self._people(posts, units)
+            powers = (
+                generate_powers(units, departments, posts, o["powers_per_unit"], self._bulk)
+                if o["powers_per_unit"] > 0
+                else 0
+            )
         if connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL plans subtree joins as full scans.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Generated {len(units)} units, {len(departments)} departments, {len(posts)} posts "
+                f"Generated {len(units)} units, {len(departments)} departments, {len(posts)} posts, {powers} powers "
                 f"in {time.monotonic() - started:.1f}s"
             )
         )
