@@ -20,7 +20,7 @@ from core.paging import keyset_page
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import has_perm, require, scope_queryset, user_perms
 from org.views import _form_errors
-from powers import exports, selectors, services
+from powers import excel, exports, selectors, services
 from powers.forms import BasisFormSet, StepFormSet, VersionForm, bases_from, initial_from, steps_from
 from powers.models import PowerClass, PowerType, PowerVersion, VersionStatus
 
@@ -267,3 +267,47 @@ def post_catalogue(request, post_pk: int):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
         return response
     return render(request, "powers/catalogue.html", {"post": post, "rows": rows})
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def unit_export(request, unit_pk: int):
+    unit = get_object_or_404(OrgNode, pk=unit_pk, kind=NodeKind.UNIT)
+    require(request.user, "power.view", unit)
+    return _xlsx(excel.export_unit(unit), f"{unit.name}-权力清单.xlsx")
+
+
+@login_required
+def import_template(request):
+    if "power.manage" not in user_perms(request.user):
+        raise PermissionDenied
+    return _xlsx(excel.template(), "权力清单导入模板.xlsx")
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+
+
+@login_required
+def unit_import(request, unit_pk: int):
+    """Upload a workbook; all rows are imported, or none and a per-row error report."""
+    unit = get_object_or_404(OrgNode, pk=unit_pk, kind=NodeKind.UNIT)
+    if not _manageable_departments(request, unit).exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, result = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        if upload.size > 20 * 1024 * 1024:
+            form.add_error("workbook", _("The workbook is larger than 20 MB."))
+        else:
+            try:
+                result = excel.import_unit(user=request.user, unit=unit, data=upload.read())
+            except excel.ImportFailed as exc:
+                errors = exc.errors
+    return render(request, "powers/import.html", {"unit": unit, "form": form, "errors": errors, "result": result})
