@@ -46,10 +46,17 @@ def version_list(
 
 
 def public_list(
-    *, under: OrgNode | None = None, text: str = "", power_type: int | None = None, power_class: int | None = None
+    *,
+    under: OrgNode | None = None,
+    unit_name: str = "",
+    text: str = "",
+    power_type: int | None = None,
+    power_class: int | None = None,
 ) -> QuerySet[PowerVersion]:
     """What the public sees: published versions only."""
     qs = PowerVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    if unit_name:
+        qs = qs.filter(power__unit__name__icontains=unit_name)
     qs = _filtered(qs, under=under, text=text, power_type=power_type, power_class=power_class)
     return qs.select_related("power__unit", "power_type", "department")
 

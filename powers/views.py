@@ -216,13 +216,14 @@ def version_action(request, pk: int, action: str):
 
 
 def public_list(request):
-    """The public portal: published powers, searchable by name, type and unit."""
+    """The public portal: published powers, searchable by name, unit (by name, or a unit
+    link from a result) and type."""
     unit = None
     if _int(request.GET.get("unit")):
         unit = OrgNode.objects.filter(pk=request.GET["unit"], kind=NodeKind.UNIT).first()
-    qs = selectors.public_list(under=unit, **_filters(request))
+    unit_name = request.GET.get("unit_name", "").strip()
+    qs = selectors.public_list(under=unit, unit_name=unit_name, **_filters(request))
     rows, next_url, prev_url = keyset_page(request, qs, page_size=30)
-    units = OrgNode.objects.filter(kind=NodeKind.UNIT, powers__versions__status=VersionStatus.PUBLISHED).distinct()
     return render(
         request,
         "public/list.html",
@@ -231,7 +232,6 @@ def public_list(request):
             "next_url": next_url,
             "prev_url": prev_url,
             "unit": unit,
-            "units": units.order_by("path")[:500],
             "types": PowerType.objects.all(),
             "classes": PowerClass.choices,
         },

@@ -89,6 +89,8 @@ def test_public_sees_only_published_and_no_internal_names(org, client, make_powe
     searched = client.get("/public/?q=排污").content.decode()
     assert "排污许可证核发" in searched
     assert "排污许可证核发" not in client.get("/public/?q=不存在").content.decode()
+    assert "排污许可证核发" in client.get("/public/?unit_name=检察").content.decode()
+    assert "排污许可证核发" not in client.get("/public/?unit_name=环保").content.decode()
 
 
 def _count(client, url) -> int:
