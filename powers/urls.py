@@ -12,5 +12,6 @@ urlpatterns = [
     path("posts/<int:post_pk>/catalogue/", views.post_catalogue, name="catalogue"),
     path("v/<int:pk>/", views.version_detail, name="detail"),
     path("v/<int:pk>/edit/", views.draft_edit, name="edit"),
+    path("v/<int:pk>/flowchart.svg", views.flowchart_download, name="flowchart"),
     path("v/<int:pk>/<str:action>/", views.version_action, name="action"),
 ]

@@ -311,3 +311,22 @@ def unit_import(request, unit_pk: int):
             except excel.ImportFailed as exc:
                 errors = exc.errors
     return render(request, "powers/import.html", {"unit": unit, "form": form, "errors": errors, "result": result})
+
+
+def _svg_response(version: PowerVersion) -> HttpResponse:
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + selectors.flowchart_svg(version)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(version.name + '-流程图.svg')}"
+    return response
+
+
+@login_required
+def flowchart_download(request, pk: int):
+    version = get_object_or_404(PowerVersion.objects.select_related("department"), pk=pk)
+    require(request.user, "power.view", version)
+    return _svg_response(selectors.version_detail(pk))
+
+
+def public_flowchart(request, pk: int):
+    get_object_or_404(PowerVersion, pk=pk, status=VersionStatus.PUBLISHED)
+    return _svg_response(selectors.version_detail(pk))

@@ -83,6 +83,9 @@ def test_public_sees_only_published_and_no_internal_names(org, client, make_powe
     assert "排污许可证核发" in listing and "内部草稿事项" not in listing
     assert client.get(f"/public/powers/{published.pk}/").status_code == 200
     assert client.get(f"/public/powers/{draft.pk}/").status_code == 404
+    svg = client.get(f"/public/powers/{published.pk}/flowchart.svg")
+    assert svg["Content-Type"].startswith("image/svg+xml") and b'data-key="S4"' in svg.content
+    assert client.get(f"/public/powers/{draft.pk}/flowchart.svg").status_code == 404
     assert client.get(f"/public/powers/{revision.pk}/").status_code == 404
     detail = client.get(f"/public/powers/{published.pk}/").content.decode()
     assert staff.username not in detail and "created_by" not in detail
