@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from org.models import OrgNode
 from org.permissions import scope_queryset
-from powers import flowchart
+from powers import flowchart, risk_nodes
 from powers.models import PowerVersion, ProcessStep, VersionStatus
 
 CURRENT = (VersionStatus.DRAFT, VersionStatus.PUBLISHED, VersionStatus.RETIRED)
@@ -81,21 +81,32 @@ def version_detail(pk: int) -> PowerVersion:
     )
 
 
-def flowchart_svg(version: PowerVersion, *, public: bool = False) -> str:
-    """The version's process drawn as SVG. The public drawing names posts, never cadres."""
+def flowchart_svg(version: PowerVersion) -> str:
+    """The version's process drawn as SVG, risk nodes filled by their highest grade.
+    The drawing names posts, never cadres, so the public may see it."""
     from django.utils.translation import gettext as _
 
+    steps = list(version.steps.all())
+    grades = risk_nodes.grades_for(s.pk for s in steps)
+    grade_by_key = {s.key: grades[s.pk] for s in steps if s.pk in grades}
     nodes = []
-    for step in version.steps.all():
+    for step in steps:
         bits = [step.post.name if step.post else ""]
         if step.time_limit_days is not None:
             bits.append(_("%(n)d working days") % {"n": step.time_limit_days})
         nodes.append(
             flowchart.Node(
-                step.key, step.name, " · ".join(b for b in bits if b), tuple(n.key for n in step.next_steps.all())
+                step.key,
+                step.name,
+                " · ".join(b for b in bits if b),
+                tuple(n.key for n in step.next_steps.all()),
             )
         )
-    return flowchart.render(nodes, title=version.name)
+    return flowchart.render(
+        nodes,
+        title=version.name,
+        fill_for=lambda node: risk_nodes.GRADE_FILLS.get(grade_by_key.get(node.key)),
+    )
 
 
 def post_catalogue(post) -> list[tuple[PowerVersion, list[ProcessStep]]]:

@@ -246,7 +246,7 @@ def public_detail(request, pk: int):
         "public/detail.html",
         {
             "version": version,
-            "svg": mark_safe(selectors.flowchart_svg(version, public=True)),  # noqa: S308 - escaped
+            "svg": mark_safe(selectors.flowchart_svg(version)),  # noqa: S308 - escaped
         },
     )
 

@@ -172,3 +172,26 @@ def test_flowchart_contains_every_step_and_edge(org, make_power):
         assert f'data-from="{a}" data-to="{b}"' in svg
     assert svg.count('class="edge"') == len(edges)
     assert "<script" not in svg
+
+
+def test_risk_nodes_are_filled_by_their_highest_grade(org, make_power):
+    from powers import risk_nodes
+
+    version = selectors.version_detail(make_power().pk)
+    review = version.steps.get(key="S2")
+    asked = []
+
+    def provider(step_ids):  # what the risk register will register
+        asked.append(sorted(step_ids))
+        return {review.pk: 1}
+
+    risk_nodes.register(provider)
+    try:
+        svg = selectors.flowchart_svg(version)
+    finally:
+        risk_nodes.register(None)
+    assert asked == [sorted(version.steps.values_list("pk", flat=True))]  # one call for all steps
+    s2 = svg[svg.index('data-key="S2"') : svg.index("</g>", svg.index('data-key="S2"'))]
+    s1 = svg[svg.index('data-key="S1"') : svg.index("</g>", svg.index('data-key="S1"'))]
+    assert risk_nodes.GRADE_FILLS[1] in s2 and risk_nodes.GRADE_FILLS[1] not in s1
+    assert risk_nodes.GRADE_FILLS[1] not in selectors.flowchart_svg(version)  # no provider, no marks

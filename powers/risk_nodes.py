@@ -1,0 +1,32 @@
+"""The hook by which the risk register marks risk nodes (风险节点) on flowcharts.
+
+The risk-point area registers one function: given process-step ids, it returns each
+step's highest risk grade (1 = highest). Flowcharts colour those steps; a step without
+risk points is not a risk node. Until a provider is registered nothing is marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+GradeProvider = Callable[[list[int]], dict[int, int]]
+# Fill colours by grade; the warning colours are configuration elsewhere, these are
+# the light fills that keep the step names readable.
+GRADE_FILLS = {1: "#fbd5d2", 2: "#fde3c4", 3: "#fdf3bf"}
+
+_provider: GradeProvider | None = None
+
+
+def register(provider: GradeProvider | None) -> None:
+    """Set (or with None, clear) the function that grades steps."""
+    global _provider
+    _provider = provider
+
+
+def grades_for(step_ids: Iterable[int]) -> dict[int, int]:
+    """Highest risk grade per step id, for the steps that carry risk points (one query
+    in the provider, whatever the number of steps)."""
+    ids = list(step_ids)
+    if _provider is None or not ids:
+        return {}
+    return _provider(ids)
