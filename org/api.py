@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from core.api import call_service
 from org import selectors, services
 from org.models import OrgNode, Person, Post, PostHolding, RoleAssignment
 from org.permissions import ScopedPermission, ScopedViewMixin
@@ -124,18 +124,6 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-def _service_call(fn, **kwargs):
-    """Run a service; its Django ValidationError becomes a 400 with field errors."""
-    from django.core.exceptions import ValidationError
-
-    try:
-        return fn(**kwargs)
-    except ValidationError as exc:
-        raise DRFValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
-
-
 class ScopedViewSet(ScopedViewMixin, viewsets.GenericViewSet):
     permission_classes = [ScopedPermission]
 
@@ -177,12 +165,12 @@ class OrgNodeViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         parent = data.pop("parent", None)
-        serializer.instance = _service_call(services.node_create, user=self.request.user, parent=parent, **data)
+        serializer.instance = call_service(services.node_create, user=self.request.user, parent=parent, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("parent", None)
-        serializer.instance = _service_call(
+        serializer.instance = call_service(
             services.node_update, user=self.request.user, node=serializer.instance, **data
         )
 
@@ -192,7 +180,7 @@ class OrgNodeViewSet(
         node = self.get_object()
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        node = _service_call(services.node_move, user=request.user, node=node, **body.validated_data)
+        node = call_service(services.node_move, user=request.user, node=node, **body.validated_data)
         return Response(OrgNodeSerializer(node).data)
 
 
@@ -219,10 +207,10 @@ class PostViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _service_call(services.post_create, user=self.request.user, **data)
+        serializer.instance = call_service(services.post_create, user=self.request.user, **data)
 
     def perform_update(self, serializer):
-        serializer.instance = _service_call(
+        serializer.instance = call_service(
             services.post_update, user=self.request.user, post=serializer.instance, **serializer.validated_data
         )
 
@@ -240,10 +228,10 @@ class PersonViewSet(
         return selectors.person_list(user=self.request.user, under=under, text=p.get("q", ""))
 
     def perform_create(self, serializer):
-        serializer.instance = _service_call(services.person_create, user=self.request.user, **serializer.validated_data)
+        serializer.instance = call_service(services.person_create, user=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = _service_call(
+        serializer.instance = call_service(
             services.person_update, user=self.request.user, person=serializer.instance, **serializer.validated_data
         )
 
@@ -266,7 +254,7 @@ class PostHoldingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return qs
 
     def perform_create(self, serializer):
-        serializer.instance = _service_call(services.holding_start, user=self.request.user, **serializer.validated_data)
+        serializer.instance = call_service(services.holding_start, user=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=HoldingEndSerializer, responses=PostHoldingSerializer)
     @action(detail=True, methods=["post"])
@@ -274,7 +262,7 @@ class PostHoldingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         holding = self.get_object()
         body = HoldingEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        holding = _service_call(services.holding_end, user=request.user, holding=holding, **body.validated_data)
+        holding = call_service(services.holding_end, user=request.user, holding=holding, **body.validated_data)
         return Response(PostHoldingSerializer(holding).data)
 
 
@@ -291,7 +279,7 @@ class RoleAssignmentViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _service_call(
+        serializer.instance = call_service(
             services.role_assign,
             user=self.request.user,
             target_user=data.pop("user"),
@@ -306,7 +294,7 @@ class RoleAssignmentViewSet(
     def destroy(self, request, *args, **kwargs):
         assignment = self.get_object()
         reason = request.query_params.get("reason") or request.data.get("reason", "")
-        _service_call(services.role_revoke, user=request.user, assignment=assignment, reason=reason)
+        call_service(services.role_revoke, user=request.user, assignment=assignment, reason=reason)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
+from core.api import call_service
 from org.api import ScopedViewSet
-from org.models import OrgNode
-from powers import selectors
-from powers.models import LegalBasis, PowerVersion, ProcessStep
+from org.models import NodeKind, OrgNode, Post
+from powers import selectors, services
+from powers.models import LegalBasis, PowerClass, PowerType, PowerVersion, ProcessStep
+from powers.services import BasisInput, StepInput
 
 
 class LegalBasisSerializer(serializers.ModelSerializer):
@@ -69,6 +75,57 @@ class VersionDetailSerializer(VersionSerializer):
         fields = [*VersionSerializer.Meta.fields, "posts", "legal_bases", "steps"]
 
 
+class BasisWriteSerializer(serializers.Serializer):
+    law = serializers.CharField(max_length=200)
+    articles = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class StepWriteSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=10)
+    name = serializers.CharField(max_length=100)
+    post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.select_related("department"), allow_null=True, required=False, default=None
+    )
+    time_limit_days = serializers.IntegerField(
+        min_value=0, max_value=3650, allow_null=True, required=False, default=None
+    )
+    checks = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    next_keys = serializers.ListField(child=serializers.CharField(max_length=10), required=False, default=list)
+
+
+class PowerWriteSerializer(serializers.Serializer):
+    """A draft's whole content: a PUT replaces it, as the page's Save does."""
+
+    unit = serializers.PrimaryKeyRelatedField(queryset=OrgNode.objects.filter(kind=NodeKind.UNIT), required=False)
+    code = serializers.CharField(max_length=40, required=False)
+    name = serializers.CharField(max_length=200)
+    power_type = serializers.PrimaryKeyRelatedField(queryset=PowerType.objects.filter(is_active=True))
+    power_class = serializers.ChoiceField(choices=PowerClass.choices)
+    department = serializers.PrimaryKeyRelatedField(queryset=OrgNode.objects.filter(kind=NodeKind.DEPARTMENT))
+    posts = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.select_related("department"), many=True, required=False, default=list
+    )
+    time_limit_days = serializers.IntegerField(
+        min_value=0, max_value=3650, allow_null=True, required=False, default=None
+    )
+    time_limit_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    fees = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    legal_bases = BasisWriteSerializer(many=True, required=False, default=list)
+    steps = StepWriteSerializer(many=True, required=False, default=list)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        data.pop("unit", None)
+        data.pop("code", None)
+        data["legal_bases"] = [BasisInput(**b) for b in data["legal_bases"]]
+        data["steps"] = [StepInput(**st) for st in data["steps"]]
+        return data
+
+
+class RetireSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
 FILTERS = [
     OpenApiParameter("under", int, description="org node id: its whole subtree"),
     OpenApiParameter("q", str),
@@ -90,10 +147,67 @@ def _detail_queryset(qs):
 
 
 class PowerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """The inventory in the caller's scope (drafts included); `status` filters."""
+    """The inventory in the caller's scope (drafts included); `status` filters.
+
+    POST creates a power with its first draft (`unit` and `code` required); PUT replaces a
+    draft's content; `publish`, `revise` and `retire` move versions on. Every write goes
+    through the same services (and checks) as the pages.
+    """
 
     scope_perm_read = "power.view"
     scope_perm_write = "power.manage"
+
+    def _detail(self, version) -> Response:
+        return Response(VersionDetailSerializer(_detail_queryset(PowerVersion.objects).get(pk=version.pk)).data)
+
+    @extend_schema(request=PowerWriteSerializer, responses={201: VersionDetailSerializer})
+    def create(self, request):
+        body = PowerWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        missing = {f: [_("This field is required.")] for f in ("unit", "code") if f not in body.validated_data}
+        if missing:
+            raise DRFValidationError(missing)
+        version = call_service(
+            services.power_create,
+            user=request.user,
+            unit=body.validated_data["unit"],
+            code=body.validated_data["code"],
+            **body.service_kwargs(),
+        )
+        response = self._detail(version)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=PowerWriteSerializer, responses=VersionDetailSerializer)
+    def update(self, request, pk=None):
+        version = self.get_object()
+        body = PowerWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = call_service(services.draft_update, user=request.user, version=version, **body.service_kwargs())
+        return self._detail(version)
+
+    @extend_schema(request=None, responses=VersionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._detail(call_service(services.draft_publish, user=request.user, version=self.get_object()))
+
+    @extend_schema(request=None, responses=VersionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        return self._detail(call_service(services.power_revise, user=request.user, power=self.get_object().power))
+
+    @extend_schema(request=RetireSerializer, responses=VersionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        body = RetireSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = call_service(
+            services.power_retire,
+            user=request.user,
+            power=self.get_object().power,
+            reason=body.validated_data["reason"],
+        )
+        return self._detail(version)
 
     def get_serializer_class(self):
         return VersionSerializer if self.action == "list" else VersionDetailSerializer

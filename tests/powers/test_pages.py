@@ -182,3 +182,32 @@ def test_api_scoped_and_public(org, client, make_power):
     assert client.get("/api/v1/powers/").status_code == 403
     client.force_login(org.users[Role.DEPARTMENT_HEAD])
     assert client.get(f"/api/v1/powers/?type={published.power_type_id}&q=排污").json()["results"]
+
+
+def test_api_writes_go_through_the_same_checks(org, client, licensing):
+    client.force_login(org.users[Role.DISCIPLINE_STAFF])
+    body = {
+        "unit": org.unit_a.pk, "code": "API-1", "name": "接口新增事项", "power_type": licensing.pk, "power_class": 1,
+        "department": org.dept_a1.pk, "posts": [org.post_a1.pk], "time_limit_days": 10,
+        "legal_bases": [{"law": "中华人民共和国行政许可法", "articles": "第三十条"}],
+        "steps": [{"key": "S1", "name": "受理", "post": org.post_a1.pk, "next_keys": ["S2"]},
+                  {"key": "S2", "name": "决定", "time_limit_days": 5}],
+    }
+    created = client.post("/api/v1/powers/", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert [s["next_keys"] for s in created.json()["steps"]] == [["S2"], []]
+    # a loop is a 400 with the process error, and the draft is unchanged
+    looping = {**body, "steps": [{"key": "S1", "name": "受理", "next_keys": ["S1"]}]}
+    response = client.put(f"/api/v1/powers/{pk}/", looping, content_type="application/json")
+    assert response.status_code == 400 and "steps" in response.json()
+    assert PowerVersion.objects.get(pk=pk).steps.count() == 2
+    assert client.post(f"/api/v1/powers/{pk}/publish/").json()["status"] == "published"
+    revised = client.post(f"/api/v1/powers/{pk}/revise/").json()
+    assert revised["number"] == 2 and revised["status"] == "draft"
+    assert client.post(f"/api/v1/powers/{pk}/retire/", {}, content_type="application/json").status_code == 400
+    # outside the writer's scope: refused, nothing created
+    client.force_login(org.users[Role.CADRE])
+    denied = client.post("/api/v1/powers/", {**body, "code": "API-2"}, content_type="application/json")
+    assert denied.status_code == 403
+    assert not PowerVersion.objects.filter(power__code="API-2").exists()
