@@ -187,11 +187,19 @@ def test_api_scoped_and_public(org, client, make_power):
 def test_api_writes_go_through_the_same_checks(org, client, licensing):
     client.force_login(org.users[Role.DISCIPLINE_STAFF])
     body = {
-        "unit": org.unit_a.pk, "code": "API-1", "name": "接口新增事项", "power_type": licensing.pk, "power_class": 1,
-        "department": org.dept_a1.pk, "posts": [org.post_a1.pk], "time_limit_days": 10,
+        "unit": org.unit_a.pk,
+        "code": "API-1",
+        "name": "接口新增事项",
+        "power_type": licensing.pk,
+        "power_class": 1,
+        "department": org.dept_a1.pk,
+        "posts": [org.post_a1.pk],
+        "time_limit_days": 10,
         "legal_bases": [{"law": "中华人民共和国行政许可法", "articles": "第三十条"}],
-        "steps": [{"key": "S1", "name": "受理", "post": org.post_a1.pk, "next_keys": ["S2"]},
-                  {"key": "S2", "name": "决定", "time_limit_days": 5}],
+        "steps": [
+            {"key": "S1", "name": "受理", "post": org.post_a1.pk, "next_keys": ["S2"]},
+            {"key": "S2", "name": "决定", "time_limit_days": 5},
+        ],
     }
     created = client.post("/api/v1/powers/", body, content_type="application/json")
     assert created.status_code == 201, created.content
