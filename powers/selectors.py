@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from org.models import OrgNode
+from org.models import NodeKind, OrgNode
 from org.permissions import scope_queryset
 from powers import flowchart, risk_nodes
 from powers.models import PowerVersion, ProcessStep, VersionStatus
@@ -56,7 +56,9 @@ def public_list(
     """What the public sees: published versions only."""
     qs = PowerVersion.objects.filter(status=VersionStatus.PUBLISHED)
     if unit_name:
-        qs = qs.filter(power__unit__name__icontains=unit_name)
+        # Matching units first (a small table), then their powers by index.
+        units = OrgNode.objects.filter(kind=NodeKind.UNIT, name__icontains=unit_name).values("id")
+        qs = qs.filter(power__unit_id__in=units)
     qs = _filtered(qs, under=under, text=text, power_type=power_type, power_class=power_class)
     return qs.select_related("power__unit", "power_type", "department")
 
