@@ -40,6 +40,7 @@ AUDITED_MODELS = {
     "core.calendarday",
     "powers.powerversion",
     "powers.powertype",
+    "risks.riskpoint",
 }
 
 

@@ -31,16 +31,23 @@ from org.models import NodeKind, OrgNode, PostHolding, Role, RoleAssignment
 
 # Capabilities each role confers over its scope. Later areas add theirs here.
 # Every role reads the organisation and the power inventory within its scope.
-READ_PERMS: frozenset[str] = frozenset({"org.view", "power.view"})
-_OFFICE = READ_PERMS | {"org.manage", "org.assign_roles", "audit.view", "calendar.manage", "power.manage"}
+READ_PERMS: frozenset[str] = frozenset({"org.view", "power.view", "risk.view"})
+_OFFICE = READ_PERMS | {
+    "org.manage",
+    "org.assign_roles",
+    "audit.view",
+    "calendar.manage",
+    "power.manage",
+    "risk.manage",
+}
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.DISCIPLINE_COMMISSION: _OFFICE | {"dashboard.view"},
     Role.DISCIPLINE_STAFF: _OFFICE,
-    Role.LEADING_GROUP_OFFICE: READ_PERMS | {"audit.view"},
+    Role.LEADING_GROUP_OFFICE: READ_PERMS | {"audit.view", "risk.manage"},  # records unit risk points
     Role.UNIT_CHIEF: READ_PERMS | {"audit.view", "dashboard.view"},
     Role.DEPUTY_IN_CHARGE: READ_PERMS,
     Role.LEADERSHIP_MEMBER: READ_PERMS,
-    Role.DEPARTMENT_HEAD: READ_PERMS | {"power.manage"},  # their department's powers
+    Role.DEPARTMENT_HEAD: READ_PERMS | {"power.manage", "risk.manage"},  # their department's
     Role.LEADING_GROUP_READER: READ_PERMS | {"dashboard.view"},
     Role.CADRE: READ_PERMS,
 }

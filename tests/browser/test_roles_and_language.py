@@ -10,7 +10,7 @@ from tests.browser.conftest import login, screenshot
 pytestmark = pytest.mark.browser
 
 EVERYONE = {"core.home", "core.notifications"}
-READER = EVERYONE | {"org.tree", "org.posts", "org.people", "powers.list"}
+READER = EVERYONE | {"org.tree", "org.posts", "org.people", "powers.list", "risks.mine", "risks.list"}
 MANAGER = READER | {"org.roles", "core.calendar", "core.api"}
 EXPECTED_MENUS = {
     "jiwei": MANAGER,

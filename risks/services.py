@@ -1,0 +1,178 @@
+"""Every write to the risk register. Each runs in one transaction and validates first;
+simple-history keeps every grade with who set it and why."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import NodeKind, OrgNode, Post, PostHolding
+from org.permissions import has_perm
+from powers.models import Power, ProcessStep, VersionStatus
+from risks.models import RiskPoint, RiskScope, RiskStatus
+from risks.selectors import suggested_grade
+
+
+def _holds(user, post: Post) -> bool:
+    return PostHolding.objects.on(timezone.localdate()).filter(person__user=user, post=post).exists()
+
+
+def may_record(user, *, scope: str, node: OrgNode, post: Post | None) -> bool:
+    """Cadres record their own post's points; department heads their department's; the
+    leading-group office and the discipline office their unit's (seed 001)."""
+    if scope == RiskScope.POST and post is not None and _holds(user, post):
+        return True
+    return has_perm(user, "risk.manage", node)
+
+
+def _where(scope: str, *, post: Post | None, department: OrgNode | None, unit: OrgNode | None):
+    """(node, unit, post) for a point of `scope`, or a field error."""
+    if scope == RiskScope.POST:
+        if post is None:
+            raise ValidationError({"post": _("Choose the post this risk belongs to.")})
+        node = post.department
+    elif scope == RiskScope.DEPARTMENT:
+        if department is None or department.kind != NodeKind.DEPARTMENT:
+            raise ValidationError({"department": _("Choose the department this risk belongs to.")})
+        node, post = department, None
+    elif scope == RiskScope.UNIT:
+        if unit is None or unit.kind != NodeKind.UNIT:
+            raise ValidationError({"unit": _("Choose the unit this risk belongs to.")})
+        return unit, unit, None
+    else:
+        raise ValidationError({"scope": _("Unknown scope.")})
+    owning = node.owning_unit()
+    return node, owning, post
+
+
+def _check_step(power: Power | None, step_key: str, unit: OrgNode) -> None:
+    if power is None:
+        if step_key:
+            raise ValidationError({"step_key": _("Choose the power the step belongs to.")})
+        return
+    if power.unit_id != unit.pk:
+        raise ValidationError({"power": _("The power belongs to another unit.")})
+    if (
+        step_key
+        and not ProcessStep.objects.filter(
+            version__power=power, version__status__in=[VersionStatus.PUBLISHED, VersionStatus.DRAFT], key=step_key
+        ).exists()
+    ):
+        raise ValidationError({"step_key": _("The power's process has no step %(key)s.") % {"key": step_key}})
+
+
+def _grade(point: RiskPoint, grade: int | None, reason: str) -> None:
+    point.suggested_grade = suggested_grade(unit=point.unit, likelihood=point.likelihood, consequence=point.consequence)
+    point.grade = grade or point.suggested_grade
+    point.grade_reason = reason.strip()
+    if point.grade != point.suggested_grade and not point.grade_reason:
+        raise ValidationError(
+            {
+                "grade_reason": _("The matrix suggests %(suggested)s; say why you choose another grade.")
+                % {"suggested": point.get_suggested_grade_display()}
+            }
+        )
+    if point.grade == point.suggested_grade:
+        point.grade_reason = ""
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    user,
+    scope: str,
+    post: Post | None = None,
+    department: OrgNode | None = None,
+    unit: OrgNode | None = None,
+    category,
+    kind: str,
+    description: str,
+    manifestation: str = "",
+    power: Power | None = None,
+    step_key: str = "",
+    source: str,
+    likelihood: int,
+    consequence: int,
+    grade: int | None = None,
+    grade_reason: str = "",
+) -> RiskPoint:
+    """Record a risk point (a draft until submitted for review)."""
+    node, owning_unit, post = _where(scope, post=post, department=department, unit=unit)
+    if not may_record(user, scope=scope, node=node, post=post):
+        raise PermissionDenied
+    _check_step(power, step_key, owning_unit)
+    point = RiskPoint(
+        scope=scope,
+        node=node,
+        unit=owning_unit,
+        post=post,
+        category=category,
+        kind=kind,
+        description=description.strip(),
+        manifestation=manifestation.strip(),
+        power=power,
+        step_key=step_key.strip(),
+        source=source,
+        likelihood=likelihood,
+        consequence=consequence,
+        created_by=user,
+    )
+    _grade(point, grade, grade_reason)
+    point.full_clean()
+    point._change_reason = point.grade_reason or _("Recorded")
+    point.save()
+    return point
+
+
+EDITABLE = (
+    "category",
+    "kind",
+    "description",
+    "manifestation",
+    "power",
+    "step_key",
+    "source",
+    "likelihood",
+    "consequence",
+)
+
+
+@transaction.atomic
+def risk_update(*, user, point: RiskPoint, grade: int | None = None, grade_reason: str = "", **fields) -> RiskPoint:
+    """Change a draft or returned point; a point under review or decided is locked."""
+    point = RiskPoint.objects.select_for_update().select_related("unit", "node", "post").get(pk=point.pk)
+    if not may_record(user, scope=point.scope, node=point.node, post=point.post):
+        raise PermissionDenied
+    if not point.is_editable:
+        raise ValidationError(_("This risk point is locked while it is under review or after a decision."))
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    for name, value in fields.items():
+        setattr(point, name, value)
+    _check_step(point.power, point.step_key, point.unit)
+    _grade(point, grade, grade_reason)
+    point.full_clean()
+    point._change_reason = point.grade_reason or _("Changed")
+    point.save()
+    return point
+
+
+@transaction.atomic
+def risk_submit(*, user, point: RiskPoint) -> RiskPoint:
+    """Send a draft or returned point for review; it is locked from now on. (The approval
+    routing of seed 001 decides it: its own issue.)"""
+    point = RiskPoint.objects.select_for_update().select_related("node", "post").get(pk=point.pk)
+    if not may_record(user, scope=point.scope, node=point.node, post=point.post):
+        raise PermissionDenied
+    claimed = RiskPoint.objects.filter(pk=point.pk, status__in=[RiskStatus.DRAFT, RiskStatus.RETURNED]).update(
+        status=RiskStatus.SUBMITTED
+    )
+    if not claimed:
+        raise ValidationError(_("Only a draft or a returned risk point can be submitted."))
+    point.refresh_from_db()
+    point._change_reason = _("Submitted for review")
+    point.save(update_fields=["updated_at"])
+    return point

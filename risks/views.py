@@ -1,0 +1,157 @@
+"""Risk register pages: thin views over risks.selectors and risks.services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.paging import keyset_page
+from org.models import NodeKind, OrgNode, Post
+from org.permissions import require, user_perms
+from org.views import _form_errors
+from risks import selectors, services
+from risks.forms import RiskForm
+from risks.models import Grade, RiskCategory, RiskKind, RiskPoint, RiskScope, RiskStatus
+
+
+@login_required
+def mine(request):
+    """我的岗位风险: the user's current posts and their risk points."""
+    posts = selectors.current_posts(request.user)
+    points = RiskPoint.objects.filter(post__in=posts).select_related("category").order_by("-id")
+    by_post = {p.pk: [] for p in posts}
+    for point in points:
+        by_post[point.post_id].append(point)
+    return render(request, "risks/mine.html", {"rows": [(p, by_post[p.pk]) for p in posts]})
+
+
+def _int(value):
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def risk_list(request):
+    if "risk.view" not in user_perms(request.user):
+        raise PermissionDenied
+    under = None
+    if _int(request.GET.get("under")):
+        under = get_object_or_404(OrgNode, pk=request.GET["under"])
+        require(request.user, "risk.view", under)
+    qs = selectors.risk_list(
+        user=request.user,
+        under=under,
+        text=request.GET.get("q", "").strip(),
+        grade=_int(request.GET.get("grade")),
+        category=_int(request.GET.get("category")),
+        kind=request.GET.get("kind", ""),
+        status=request.GET.get("status", ""),
+    )
+    rows, next_url, prev_url = keyset_page(request, qs)
+    return render(
+        request,
+        "risks/list.html",
+        {
+            "rows": rows,
+            "next_url": next_url,
+            "prev_url": prev_url,
+            "under": under,
+            "grades": Grade.choices,
+            "categories": RiskCategory.objects.all(),
+            "kinds": RiskKind.choices,
+            "statuses": RiskStatus.choices,
+        },
+    )
+
+
+def _target(request):
+    """The scope and object a new point is for, from the query string."""
+    scope = request.GET.get("scope", RiskScope.POST)
+    if scope == RiskScope.POST:
+        post = get_object_or_404(Post.objects.select_related("department"), pk=_int(request.GET.get("post")) or 0)
+        return scope, {"post": post}, post.department.owning_unit(), f"{post.department.name} · {post.name}"
+    if scope == RiskScope.DEPARTMENT:
+        dept = get_object_or_404(OrgNode, pk=_int(request.GET.get("department")) or 0, kind=NodeKind.DEPARTMENT)
+        return scope, {"department": dept}, dept.owning_unit(), dept.name
+    unit = get_object_or_404(OrgNode, pk=_int(request.GET.get("unit")) or 0, kind=NodeKind.UNIT)
+    return RiskScope.UNIT, {"unit": unit}, unit, unit.name
+
+
+@login_required
+def risk_new(request):
+    scope, where, unit, label = _target(request)
+    form = RiskForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.risk_create(user=request.user, scope=scope, **where, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The risk point was recorded as a draft."))
+            return redirect("risks:detail", pk=point.pk)
+    elif not services.may_record(request.user, scope=scope, node=_node_of(scope, where), post=where.get("post")):
+        raise PermissionDenied
+    title = _("New %(scope)s risk point: %(where)s") % {"scope": RiskScope(scope).label, "where": label}
+    return render(request, "risks/form.html", {"form": form, "title": title})
+
+
+def _node_of(scope, where):
+    if scope == RiskScope.POST:
+        return where["post"].department
+    return where.get("department") or where.get("unit")
+
+
+@login_required
+def risk_detail(request, pk: int):
+    point = get_object_or_404(RiskPoint.objects.select_related("unit", "node", "post", "category", "power"), pk=pk)
+    require(request.user, "risk.view", point)
+    grades = point.history.select_related("history_user").order_by("history_date")
+    trail, last = [], None
+    for rec in grades:  # every change of grade, with who set it and why
+        if rec.grade != last:
+            trail.append(rec)
+            last = rec.grade
+    can_edit = point.is_editable and services.may_record(
+        request.user, scope=point.scope, node=point.node, post=point.post
+    )
+    return render(request, "risks/detail.html", {"point": point, "trail": trail, "can_edit": can_edit})
+
+
+@login_required
+def risk_edit(request, pk: int):
+    point = get_object_or_404(RiskPoint.objects.select_related("unit", "node", "post"), pk=pk)
+    if not services.may_record(request.user, scope=point.scope, node=point.node, post=point.post):
+        raise PermissionDenied
+    if not point.is_editable:
+        messages.info(request, _("This risk point is locked while it is under review or after a decision."))
+        return redirect("risks:detail", pk=pk)
+    form = RiskForm(
+        request.POST or None,
+        instance=RiskPoint.objects.get(pk=pk),
+        unit=point.unit,
+        initial={"grade": point.grade if point.grade != point.suggested_grade else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_update(user=request.user, point=point, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("risks:detail", pk=pk)
+    return render(request, "risks/form.html", {"form": form, "title": _("Edit risk point")})
+
+
+@login_required
+@require_POST
+def risk_submit(request, pk: int):
+    point = get_object_or_404(RiskPoint, pk=pk)
+    try:
+        services.risk_submit(user=request.user, point=point)
+        messages.success(request, _("Submitted for review; the risk point is locked until it is decided."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("risks:detail", pk=pk)
