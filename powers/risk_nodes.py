@@ -17,10 +17,11 @@ GRADE_FILLS = {1: "#fbd5d2", 2: "#fde3c4", 3: "#fdf3bf"}
 _provider: GradeProvider | None = None
 
 
-def register(provider: GradeProvider | None) -> None:
-    """Set (or with None, clear) the function that grades steps."""
+def register(provider: GradeProvider | None) -> GradeProvider | None:
+    """Set (or with None, clear) the function that grades steps; returns the one it replaced."""
     global _provider
-    _provider = provider
+    previous, _provider = _provider, provider
+    return previous
 
 
 def grades_for(step_ids: Iterable[int]) -> dict[int, int]:
