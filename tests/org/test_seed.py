@@ -11,12 +11,17 @@ from org.models import NodeKind, OrgNode, Person, Post, PostHolding, Role, RoleA
 
 
 def _counts():
+    from powers.models import PowerVersion
+    from risks.models import RiskPoint
+
     return (
         OrgNode.objects.count(),
         Post.objects.count(),
         Person.objects.count(),
         PostHolding.objects.count(),
         RoleAssignment.objects.count(),
+        PowerVersion.objects.count(),
+        RiskPoint.objects.count(),
     )
 
 
@@ -24,6 +29,7 @@ def test_seed_demo_is_idempotent_and_covers_every_role():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     first = _counts()
+    assert first[-2] >= 7 and first[-1] >= 8  # demo powers and risk points
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == first
     assert OrgNode.objects.filter(kind=NodeKind.UNIT).count() >= 6

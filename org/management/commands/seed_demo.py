@@ -8,15 +8,25 @@ class Command(BaseCommand):
     help = "Create the demo district (idempotent) and print the demo accounts, one per role."
 
     def handle(self, *args, **options):
+        from powers import presets as power_presets
         from powers.demo import seed_powers
+        from powers.models import PowerType
+        from risks import presets as risk_presets
+        from risks.demo import seed_risks
+        from risks.models import GradingRule, RiskCategory
 
         with translation.override("zh-hans"):
+            # The presets normally come with the migrations; make sure they are there.
+            power_presets.ensure_presets(PowerType)
+            risk_presets.ensure_presets(RiskCategory, GradingRule)
             result = seed_demo()
             powers = seed_powers()
+            risks = seed_risks()
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据就绪 Demo data ready: {result['units']} units, {result['departments']} departments, "
-                f"{result['posts']} posts, {result['cadres']} cadres; {powers} new power items."
+                f"{result['posts']} posts, {result['cadres']} cadres; "
+                f"{powers} new power items, {risks} new risk points."
             )
         )
         self.stdout.write(f"\n演示账号 Demo accounts (password / 密码: {DEMO_PASSWORD}):")

@@ -1,0 +1,197 @@
+"""Demo risk points for the demo district (idempotent: found by unit and description)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from org.models import OrgNode, Post
+from powers.models import Power
+from risks import services
+from risks.models import RiskCategory, RiskPoint, RiskScope
+
+# (unit, scope, department, post, category, kind, description, manifestation, power, step, source,
+#  likelihood, consequence, submit?)
+POINTS = [
+    (
+        "QH-JCY",
+        "post",
+        "公诉科",
+        "检察官",
+        "岗位职责",
+        "integrity",
+        "审查起诉中接受当事人或其亲友请托、收受财物",
+        "私下会见当事人亲友；对证据取舍、量刑建议不当倾斜",
+        "JCY-001",
+        "S2",
+        "three_questions",
+        1,
+        1,
+        True,
+    ),
+    (
+        "QH-JCY",
+        "post",
+        "公诉科",
+        "检察官",
+        "业务流程",
+        "efficiency",
+        "审查期限届满未及时提出处理意见",
+        "案件超期、未办理延长审查期限手续",
+        "JCY-001",
+        "S2",
+        "forward",
+        1,
+        3,
+        False,
+    ),
+    (
+        "QH-JCY",
+        "post",
+        "院领导",
+        "检察长",
+        "制度机制",
+        "integrity",
+        "个人决定应当集体讨论的不起诉案件",
+        "未经检察委员会讨论即作出决定",
+        "JCY-001",
+        "S5",
+        "leader",
+        2,
+        1,
+        True,
+    ),
+    (
+        "QH-JCY",
+        "department",
+        "侦查监督科",
+        None,
+        "岗位职责",
+        "integrity",
+        "对不符合逮捕条件的嫌疑人违规批准逮捕或放纵",
+        "审查意见与证据不符；说情打招呼",
+        "JCY-002",
+        "S2",
+        "department",
+        2,
+        2,
+        False,
+    ),
+    (
+        "QH-JCY",
+        "unit",
+        None,
+        None,
+        "思想道德",
+        "integrity",
+        "干警廉洁意识淡化，违规接受宴请",
+        "节假日期间接受管理服务对象宴请",
+        None,
+        "",
+        "organisation",
+        1,
+        2,
+        True,
+    ),
+    (
+        "QH-HBJ",
+        "post",
+        "环境监察大队",
+        "执法队员",
+        "岗位职责",
+        "integrity",
+        "现场核查中吃拿卡要、降低核查标准",
+        "单人执法、未出示证件、核查记录与现场不符",
+        "HBJ-001",
+        "S3",
+        "backward",
+        1,
+        1,
+        True,
+    ),
+    (
+        "QH-HBJ",
+        "post",
+        "局领导",
+        "局长",
+        "制度机制",
+        "integrity",
+        "重大行政处罚未经集体讨论、随意减免罚款",
+        "处罚决定书与集体讨论记录不一致",
+        "HBJ-002",
+        "S6",
+        "three_plus_x",
+        2,
+        1,
+        False,
+    ),
+    (
+        "QH-DGZ",
+        "post",
+        "民政办",
+        "低保专干",
+        "业务流程",
+        "integrity",
+        "入户调查不实，优亲厚友纳入低保",
+        "调查记录雷同；亲属、村干部亲属享受低保",
+        "DGZ-001",
+        "S2",
+        "backward",
+        1,
+        2,
+        True,
+    ),
+]
+
+
+@transaction.atomic
+def seed_risks() -> int:
+    admin = get_user_model().objects.get(username="admin")
+    created = 0
+    for (
+        unit_code,
+        scope,
+        dept,
+        post,
+        category,
+        kind,
+        text,
+        shows,
+        power,
+        step,
+        source,
+        likelihood,
+        consequence,
+        submit,
+    ) in POINTS:
+        unit = OrgNode.objects.get(code=unit_code)
+        if RiskPoint.objects.filter(unit=unit, description=text).exists():
+            continue
+        department = OrgNode.objects.get(path__startswith=unit.path, kind="department", name=dept) if dept else None
+        where = (
+            {"unit": unit}
+            if scope == RiskScope.UNIT
+            else (
+                {"department": department}
+                if scope == RiskScope.DEPARTMENT
+                else {"post": Post.objects.get(department=department, name=post)}
+            )
+        )
+        point = services.risk_create(
+            user=admin,
+            scope=scope,
+            **where,
+            category=RiskCategory.objects.get(name=category),
+            kind=kind,
+            description=text,
+            manifestation=shows,
+            power=Power.objects.get(unit=unit, code=power) if power else None,
+            step_key=step,
+            source=source,
+            likelihood=likelihood,
+            consequence=consequence,
+        )
+        if submit:
+            services.risk_submit(user=admin, point=point)
+        created += 1
+    return created
