@@ -142,7 +142,7 @@ EDITABLE = (
 @transaction.atomic
 def risk_update(*, user, point: RiskPoint, grade: int | None = None, grade_reason: str = "", **fields) -> RiskPoint:
     """Change a draft or returned point; a point under review or decided is locked."""
-    point = RiskPoint.objects.select_for_update().select_related("unit", "node", "post").get(pk=point.pk)
+    point = RiskPoint.objects.select_for_update(of=("self",)).select_related("unit", "node", "post").get(pk=point.pk)
     if not may_record(user, scope=point.scope, node=point.node, post=point.post):
         raise PermissionDenied
     if not point.is_editable:
@@ -164,7 +164,7 @@ def risk_update(*, user, point: RiskPoint, grade: int | None = None, grade_reaso
 def risk_submit(*, user, point: RiskPoint) -> RiskPoint:
     """Send a draft or returned point for review; it is locked from now on. (The approval
     routing of seed 001 decides it: its own issue.)"""
-    point = RiskPoint.objects.select_for_update().select_related("node", "post").get(pk=point.pk)
+    point = RiskPoint.objects.select_for_update(of=("self",)).select_related("node", "post").get(pk=point.pk)
     if not may_record(user, scope=point.scope, node=point.node, post=point.post):
         raise PermissionDenied
     claimed = RiskPoint.objects.filter(pk=point.pk, status__in=[RiskStatus.DRAFT, RiskStatus.RETURNED]).update(
