@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.api import call_service
+from core.params import int_param
 from org.api import ScopedViewSet
 from org.models import NodeKind, OrgNode, Post
 from powers import selectors, services
@@ -136,9 +137,14 @@ FILTERS = [
 
 def _filters(request) -> dict:
     p = request.query_params
-    digit = lambda name: int(p[name]) if p.get(name, "").isdigit() else None  # noqa: E731
-    under = OrgNode.objects.filter(pk=digit("under")).first() if digit("under") else None
-    return {"under": under, "text": p.get("q", "").strip(), "power_type": digit("type"), "power_class": digit("class")}
+    under_id = int_param(p.get("under"))
+    under = OrgNode.objects.filter(pk=under_id).first() if under_id else None
+    return {
+        "under": under,
+        "text": p.get("q", "").strip(),
+        "power_type": int_param(p.get("type")),
+        "power_class": int_param(p.get("class")),
+    }
 
 
 def _detail_queryset(qs):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.paging import keyset_page
+from core.params import int_param
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import has_perm, require, scope_queryset, user_perms
 from org.views import _form_errors
@@ -25,15 +26,11 @@ from powers.forms import BasisFormSet, StepFormSet, VersionForm, bases_from, ini
 from powers.models import PowerClass, PowerType, PowerVersion, VersionStatus
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filters(request) -> dict:
     return {
         "text": request.GET.get("q", "").strip(),
-        "power_type": _int(request.GET.get("type")),
-        "power_class": _int(request.GET.get("class")),
+        "power_type": int_param(request.GET.get("type")),
+        "power_class": int_param(request.GET.get("class")),
     }
 
 
@@ -42,7 +39,7 @@ def power_list(request):
     if "power.view" not in user_perms(request.user):
         raise PermissionDenied
     under = None
-    if _int(request.GET.get("under")):
+    if int_param(request.GET.get("under")):
         under = get_object_or_404(OrgNode, pk=request.GET["under"])
         require(request.user, "power.view", under)
     on_form = OnDateForm(request.GET if request.GET.get("on") else None)
@@ -219,7 +216,7 @@ def public_list(request):
     """The public portal: published powers, searchable by name, unit (by name, or a unit
     link from a result) and type."""
     unit = None
-    if _int(request.GET.get("unit")):
+    if int_param(request.GET.get("unit")):
         unit = OrgNode.objects.filter(pk=request.GET["unit"], kind=NodeKind.UNIT).first()
     unit_name = request.GET.get("unit_name", "").strip()
     qs = selectors.public_list(under=unit, unit_name=unit_name, **_filters(request))

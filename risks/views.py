@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.paging import keyset_page
+from core.params import int_param
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import require, user_perms
 from org.views import _form_errors
@@ -29,24 +30,20 @@ def mine(request):
     return render(request, "risks/mine.html", {"rows": [(p, by_post[p.pk]) for p in posts]})
 
 
-def _int(value):
-    return int(value) if value and value.isdigit() else None
-
-
 @login_required
 def risk_list(request):
     if "risk.view" not in user_perms(request.user):
         raise PermissionDenied
     under = None
-    if _int(request.GET.get("under")):
+    if int_param(request.GET.get("under")):
         under = get_object_or_404(OrgNode, pk=request.GET["under"])
         require(request.user, "risk.view", under)
     qs = selectors.risk_list(
         user=request.user,
         under=under,
         text=request.GET.get("q", "").strip(),
-        grade=_int(request.GET.get("grade")),
-        category=_int(request.GET.get("category")),
+        grade=int_param(request.GET.get("grade")),
+        category=int_param(request.GET.get("category")),
         kind=request.GET.get("kind", ""),
         status=request.GET.get("status", ""),
     )
@@ -71,12 +68,12 @@ def _target(request):
     """The scope and object a new point is for, from the query string."""
     scope = request.GET.get("scope", RiskScope.POST)
     if scope == RiskScope.POST:
-        post = get_object_or_404(Post.objects.select_related("department"), pk=_int(request.GET.get("post")) or 0)
+        post = get_object_or_404(Post.objects.select_related("department"), pk=int_param(request.GET.get("post")) or 0)
         return scope, {"post": post}, post.department.owning_unit(), f"{post.department.name} · {post.name}"
     if scope == RiskScope.DEPARTMENT:
-        dept = get_object_or_404(OrgNode, pk=_int(request.GET.get("department")) or 0, kind=NodeKind.DEPARTMENT)
+        dept = get_object_or_404(OrgNode, pk=int_param(request.GET.get("department")) or 0, kind=NodeKind.DEPARTMENT)
         return scope, {"department": dept}, dept.owning_unit(), dept.name
-    unit = get_object_or_404(OrgNode, pk=_int(request.GET.get("unit")) or 0, kind=NodeKind.UNIT)
+    unit = get_object_or_404(OrgNode, pk=int_param(request.GET.get("unit")) or 0, kind=NodeKind.UNIT)
     return RiskScope.UNIT, {"unit": unit}, unit, unit.name
 
 
