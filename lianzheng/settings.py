@@ -18,7 +18,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("LIANZHENG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 try:  # var/ holds the SQLite file, the embedded broker's queue and the file cache.
-    for sub in ("", "celery/queue", "celery/processed", "celery/results", "cache", "media"):
+    for sub in ("", "celery/queue", "celery/processed", "celery/control", "celery/results", "cache", "media"):
         (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)
 except OSError:  # a read-only image that configures everything elsewhere
     pass
@@ -177,6 +177,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),  # broadcast messages, else cwd/control
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=f"file://{VAR_DIR / 'celery' / 'results'}")
