@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import StyledFormMixin
 from powers.models import Power, PowerVersion, VersionStatus
 from risks.models import Grade, RiskCategory, RiskPoint
+from risks.services import EDITABLE
 
 
 class RiskForm(StyledFormMixin, forms.ModelForm):
@@ -19,19 +20,8 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = RiskPoint
-        fields = [
-            "category",
-            "kind",
-            "description",
-            "manifestation",
-            "power",
-            "step_key",
-            "source",
-            "likelihood",
-            "consequence",
-            "grade",
-            "grade_reason",
-        ]
+        # What a recorder may edit (the service's list) plus the grading they may choose.
+        fields = [*EDITABLE, "grade", "grade_reason"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "manifestation": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, unit, **kwargs):
