@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.paging import keyset_page
+from core.params import int_param
 from org import selectors, services
 from org.forms import (
     AppointForm,
@@ -30,7 +31,7 @@ from org.models import ALLOWED_CHILD_KINDS, NodeKind, OrgNode, Person, Post, Pos
 from org.permissions import has_perm, may_assign_role, require, scope_queryset, scope_roots, user_perms
 
 
-def _form_errors(form, exc: ValidationError) -> None:
+def form_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form, field by field where it names one."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
@@ -96,7 +97,7 @@ def node_create(request, pk: int):
         try:
             node = services.node_create(user=request.user, parent=parent, reason=form.cleaned_data["reason"], **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was created.") % {"name": node.name})
             return redirect("org:node_detail", pk=node.pk)
@@ -116,7 +117,7 @@ def node_edit(request, pk: int):
         try:
             services.node_update(user=request.user, node=node, reason=form.cleaned_data["reason"], **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("org:node_detail", pk=node.pk)
@@ -141,7 +142,7 @@ def node_move(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Moved. Its posts and their history moved with it."))
             return redirect("org:node_detail", pk=node.pk)
@@ -150,18 +151,17 @@ def node_move(request, pk: int):
     )
 
 
-def _under(request) -> OrgNode | None:
-    under = request.GET.get("under")
-    if under and under.isdigit():
-        return _node_or_404(request, int(under))
-    return None
+def under_param(request, perm: str = "org.view") -> OrgNode | None:
+    """The node named by `?under=` (a list narrowed to its subtree), checked against `perm`."""
+    pk = int_param(request.GET.get("under"))
+    return _node_or_404(request, pk, perm) if pk else None
 
 
 @login_required
 def post_list(request):
     if "org.view" not in user_perms(request.user):
         raise PermissionDenied
-    under = _under(request)
+    under = under_param(request)
     rank = request.GET.get("rank")
     qs = selectors.post_list(
         user=request.user,
@@ -218,7 +218,7 @@ def post_create(request, pk: int):
                 user=request.user, department=department, reason=form.cleaned_data["reason"], **data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was created.") % {"name": post.name})
             return redirect("org:post_detail", pk=post.pk)
@@ -240,7 +240,7 @@ def post_edit(request, pk: int):
         try:
             services.post_update(user=request.user, post=post, reason=form.cleaned_data["reason"], **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("org:post_detail", pk=post.pk)
@@ -253,7 +253,7 @@ def post_edit(request, pk: int):
 def person_list(request):
     if "org.view" not in user_perms(request.user):
         raise PermissionDenied
-    under = _under(request)
+    under = under_param(request)
     qs = selectors.person_list(user=request.user, under=under, text=request.GET.get("q", "").strip())
     rows, next_url, prev_url = keyset_page(request, qs)
     return render(
@@ -302,7 +302,7 @@ def person_create(request, pk: int):
         try:
             person = _save_person(request, form, unit=unit)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": person.name})
             return redirect("org:person_detail", pk=person.pk)
@@ -324,7 +324,7 @@ def person_edit(request, pk: int):
         try:
             _save_person(request, form, person=person)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("org:person_detail", pk=person.pk)
@@ -347,7 +347,7 @@ def person_appoint(request, pk: int):
         try:
             services.holding_start(user=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Appointment recorded."))
             return redirect("org:person_detail", pk=person.pk)
@@ -368,7 +368,7 @@ def holding_end(request, pk: int):
         try:
             services.holding_end(user=request.user, holding=holding, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The holding was ended."))
             return redirect("org:person_detail", pk=holding.person_id)
@@ -380,7 +380,7 @@ def holding_end(request, pk: int):
 def role_list(request):
     if "org.assign_roles" not in user_perms(request.user):
         raise PermissionDenied
-    under = _under(request)
+    under = under_param(request)
     qs = selectors.role_list(user=request.user, under=under)
     role = request.GET.get("role")
     if role:
@@ -415,7 +415,7 @@ def role_create(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Role assigned."))
             return redirect("org:node_detail", pk=node.pk)
@@ -436,7 +436,7 @@ def role_revoke(request, pk: int):
         try:
             services.role_revoke(user=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Role withdrawn."))
             return redirect("org:node_detail", pk=assignment.node_id)
@@ -467,7 +467,7 @@ def supervision_add(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Supervision granted."))
             return redirect("org:node_detail", pk=node.pk)

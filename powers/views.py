@@ -20,7 +20,7 @@ from core.paging import keyset_page
 from core.params import int_param
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import has_perm, require, scope_queryset, user_perms
-from org.views import _form_errors
+from org.views import form_errors, under_param
 from powers import excel, exports, selectors, services
 from powers.forms import BasisFormSet, StepFormSet, VersionForm, bases_from, initial_from, steps_from
 from powers.models import PowerClass, PowerType, PowerVersion, VersionStatus
@@ -38,10 +38,7 @@ def _filters(request) -> dict:
 def power_list(request):
     if "power.view" not in user_perms(request.user):
         raise PermissionDenied
-    under = None
-    if int_param(request.GET.get("under")):
-        under = get_object_or_404(OrgNode, pk=request.GET["under"])
-        require(request.user, "power.view", under)
+    under = under_param(request, "power.view")
     on_form = OnDateForm(request.GET if request.GET.get("on") else None)
     on_day = on_form.cleaned_data["on"] if on_form.is_bound and on_form.is_valid() else None
     if on_day and under is not None and under.kind == NodeKind.UNIT:
@@ -121,7 +118,7 @@ def _edit(request, *, unit: OrgNode, version: PowerVersion | None):
             process_errors = errors.pop("steps", [])
             basis_errors = errors.pop("legal_bases", [])
             if errors:
-                _form_errors(form, ValidationError(errors))
+                form_errors(form, ValidationError(errors))
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("powers:detail", pk=version.pk)

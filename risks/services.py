@@ -27,8 +27,10 @@ def may_record(user, *, scope: str, node: OrgNode, post: Post | None) -> bool:
     return has_perm(user, "risk.manage", node)
 
 
-def _where(scope: str, *, post: Post | None, department: OrgNode | None, unit: OrgNode | None):
-    """(node, unit, post) for a point of `scope`, or a field error."""
+def locate_point(
+    scope: str, *, post: Post | None = None, department: OrgNode | None = None, unit: OrgNode | None = None
+) -> tuple[OrgNode, OrgNode, Post | None]:
+    """(node, owning unit, post) of a point of `scope`, or a field error."""
     if scope == RiskScope.POST:
         if post is None:
             raise ValidationError({"post": _("Choose the post this risk belongs to.")})
@@ -99,7 +101,7 @@ def risk_create(
     grade_reason: str = "",
 ) -> RiskPoint:
     """Record a risk point (a draft until submitted for review)."""
-    node, owning_unit, post = _where(scope, post=post, department=department, unit=unit)
+    node, owning_unit, post = locate_point(scope, post=post, department=department, unit=unit)
     if not may_record(user, scope=scope, node=node, post=post):
         raise PermissionDenied
     _check_step(power, step_key, owning_unit)

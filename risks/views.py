@@ -13,7 +13,7 @@ from core.paging import keyset_page
 from core.params import int_param
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import require, user_perms
-from org.views import _form_errors
+from org.views import form_errors, under_param
 from risks import selectors, services
 from risks.forms import RiskForm
 from risks.models import Grade, RiskCategory, RiskKind, RiskPoint, RiskScope, RiskStatus
@@ -34,10 +34,7 @@ def mine(request):
 def risk_list(request):
     if "risk.view" not in user_perms(request.user):
         raise PermissionDenied
-    under = None
-    if int_param(request.GET.get("under")):
-        under = get_object_or_404(OrgNode, pk=request.GET["under"])
-        require(request.user, "risk.view", under)
+    under = under_param(request, "risk.view")
     qs = selectors.risk_list(
         user=request.user,
         under=under,
@@ -65,40 +62,38 @@ def risk_list(request):
 
 
 def _target(request):
-    """The scope and object a new point is for, from the query string."""
+    """The scope and object a new point is for, from the query string, and where it sits."""
     scope = request.GET.get("scope", RiskScope.POST)
     if scope == RiskScope.POST:
         post = get_object_or_404(Post.objects.select_related("department"), pk=int_param(request.GET.get("post")) or 0)
-        return scope, {"post": post}, post.department.owning_unit(), f"{post.department.name} · {post.name}"
-    if scope == RiskScope.DEPARTMENT:
+        where, label = {"post": post}, f"{post.department.name} · {post.name}"
+    elif scope == RiskScope.DEPARTMENT:
         dept = get_object_or_404(OrgNode, pk=int_param(request.GET.get("department")) or 0, kind=NodeKind.DEPARTMENT)
-        return scope, {"department": dept}, dept.owning_unit(), dept.name
-    unit = get_object_or_404(OrgNode, pk=int_param(request.GET.get("unit")) or 0, kind=NodeKind.UNIT)
-    return RiskScope.UNIT, {"unit": unit}, unit, unit.name
+        where, label = {"department": dept}, dept.name
+    else:
+        scope = RiskScope.UNIT
+        unit = get_object_or_404(OrgNode, pk=int_param(request.GET.get("unit")) or 0, kind=NodeKind.UNIT)
+        where, label = {"unit": unit}, unit.name
+    node, unit, post = services.locate_point(scope, **where)
+    return scope, where, node, unit, label
 
 
 @login_required
 def risk_new(request):
-    scope, where, unit, label = _target(request)
+    scope, where, node, unit, label = _target(request)
     form = RiskForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
             point = services.risk_create(user=request.user, scope=scope, **where, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The risk point was recorded as a draft."))
             return redirect("risks:detail", pk=point.pk)
-    elif not services.may_record(request.user, scope=scope, node=_node_of(scope, where), post=where.get("post")):
+    elif not services.may_record(request.user, scope=scope, node=node, post=where.get("post")):
         raise PermissionDenied
     title = _("New %(scope)s risk point: %(where)s") % {"scope": RiskScope(scope).label, "where": label}
     return render(request, "risks/form.html", {"form": form, "title": title})
-
-
-def _node_of(scope, where):
-    if scope == RiskScope.POST:
-        return where["post"].department
-    return where.get("department") or where.get("unit")
 
 
 @login_required
@@ -135,7 +130,7 @@ def risk_edit(request, pk: int):
         try:
             services.risk_update(user=request.user, point=point, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("risks:detail", pk=pk)
