@@ -7,10 +7,23 @@ Later issues add their "scan for what is due" jobs here.
 
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE: dict[str, dict] = {
     "core.heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    # The disclosure deadline: public comment periods close after their last working day.
+    "risks.close_comment_periods": {
+        "task": "risks.tasks.close_comment_periods",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
+    "risks.notify_overdue_measures": {
+        "task": "risks.tasks.notify_overdue_measures",
+        "schedule": crontab(minute=0, hour=8),
+        "options": {"expires": 3 * 3600},
     },
 }

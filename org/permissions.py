@@ -121,10 +121,19 @@ class Grants:
         return frozenset(found)
 
 
+def role_assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments with their nodes and departments, fetched once per user
+    object (i.e. once per request): the grants and the approval queue both read them."""
+    cached = getattr(user, "_lianzheng_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("node").prefetch_related("departments"))
+        user._lianzheng_roles = cached
+    return cached
+
+
 def _role_grants(user) -> list[NodeGrant]:
     grants = []
-    assignments = RoleAssignment.objects.filter(user=user).select_related("node").prefetch_related("departments")
-    for a in assignments:
+    for a in role_assignments(user):
         depts = tuple(d.path for d in a.departments.all()) if a.role == Role.DEPUTY_IN_CHARGE else ()
         grants.append(
             NodeGrant(ROLE_PERMS.get(a.role, frozenset()), a.node.path, a.node.depth, a.include_descendants, depts)
@@ -181,8 +190,9 @@ def grants_for(user) -> Grants:
 
 def forget_grants(user) -> None:
     """Drop the cached grants (after the user's roles or posts changed in this request)."""
-    if hasattr(user, "_lianzheng_grants"):
-        del user._lianzheng_grants
+    for attr in ("_lianzheng_grants", "_lianzheng_roles"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 ALL_PERMS: frozenset[str] = frozenset().union(*ROLE_PERMS.values())

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from powers import views
+from risks import public_views as risk_views
 
 app_name = "public"
 urlpatterns = [
     path("", views.public_list, name="list"),
     path("powers/<int:pk>/", views.public_detail, name="detail"),
     path("powers/<int:pk>/flowchart.svg", views.public_flowchart, name="flowchart"),
+    path("comments/", risk_views.comment_periods, name="comment_periods"),
+    path("comments/<int:pk>/", risk_views.comment_period, name="comment_period"),
 ]

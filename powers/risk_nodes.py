@@ -31,3 +31,20 @@ def grades_for(step_ids: Iterable[int]) -> dict[int, int]:
     if _provider is None or not ids:
         return {}
     return _provider(ids)
+
+
+# The public portal's power pages list the approved risk points of the power and their
+# measures: the risk register registers the function that returns them.
+PublicPointsProvider = Callable[[int], list]
+_public_provider: PublicPointsProvider | None = None
+
+
+def register_public(provider: PublicPointsProvider | None) -> PublicPointsProvider | None:
+    global _public_provider
+    previous, _public_provider = _public_provider, provider
+    return previous
+
+
+def public_points(power_id: int) -> list:
+    """The approved risk points on a power, with their measures (nothing unapproved)."""
+    return _public_provider(power_id) if _public_provider is not None else []

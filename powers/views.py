@@ -21,7 +21,7 @@ from core.params import int_param
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import has_perm, require, scope_queryset, user_perms
 from org.views import form_errors, under_param
-from powers import excel, exports, selectors, services
+from powers import excel, exports, risk_nodes, selectors, services
 from powers.forms import BasisFormSet, StepFormSet, VersionForm, bases_from, initial_from, steps_from
 from powers.models import PowerClass, PowerType, PowerVersion, VersionStatus
 
@@ -241,6 +241,7 @@ def public_detail(request, pk: int):
         {
             "version": version,
             "svg": mark_safe(selectors.flowchart_svg(version)),  # noqa: S308 - escaped
+            "risk_points": risk_nodes.public_points(version.power_id),
         },
     )
 

@@ -7,14 +7,13 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risk points")
 
     def ready(self) -> None:
-        from core.menu import MenuEntry, register_many
+        from core import todo
+        from core.menu import register_many
         from powers import risk_nodes
-        from risks.selectors import step_grades
+        from risks import todos
+        from risks.selectors import public_points, step_grades
 
-        register_many(
-            [
-                MenuEntry("risks.mine", _("My post's risks"), "risks:mine", "person-exclamation", "risk.view", 5),
-                MenuEntry("risks.list", _("Risk register"), "risks:list", "exclamation-triangle", "risk.view", 21),
-            ]
-        )
+        register_many(todos.MENU)
+        todo.register(todos.risk_todos)
         risk_nodes.register(step_grades)
+        risk_nodes.register_public(public_points)

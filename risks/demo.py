@@ -7,11 +7,12 @@ from django.db import transaction
 
 from org.models import OrgNode, Post
 from powers.models import Power
-from risks import services
+from risks import approval, services
+from risks.approval import Decision
 from risks.models import RiskCategory, RiskPoint, RiskScope
 
 # (unit, scope, department, post, category, kind, description, manifestation, power, step, source,
-#  likelihood, consequence, submit?)
+#  likelihood, consequence, where it stands: draft / review / returned / approved)
 POINTS = [
     (
         "QH-JCY",
@@ -27,7 +28,7 @@ POINTS = [
         "three_questions",
         1,
         1,
-        True,
+        "approved",
     ),
     (
         "QH-JCY",
@@ -43,7 +44,7 @@ POINTS = [
         "forward",
         1,
         3,
-        False,
+        "draft",
     ),
     (
         "QH-JCY",
@@ -59,7 +60,7 @@ POINTS = [
         "leader",
         2,
         1,
-        True,
+        "review",
     ),
     (
         "QH-JCY",
@@ -75,7 +76,7 @@ POINTS = [
         "department",
         2,
         2,
-        False,
+        "review",
     ),
     (
         "QH-JCY",
@@ -91,7 +92,7 @@ POINTS = [
         "organisation",
         1,
         2,
-        True,
+        "approved",
     ),
     (
         "QH-HBJ",
@@ -107,7 +108,7 @@ POINTS = [
         "backward",
         1,
         1,
-        True,
+        "approved",
     ),
     (
         "QH-HBJ",
@@ -123,7 +124,7 @@ POINTS = [
         "three_plus_x",
         2,
         1,
-        False,
+        "draft",
     ),
     (
         "QH-DGZ",
@@ -139,7 +140,7 @@ POINTS = [
         "backward",
         1,
         2,
-        True,
+        "returned",
     ),
 ]
 
@@ -162,7 +163,7 @@ def seed_risks() -> int:
         source,
         likelihood,
         consequence,
-        submit,
+        state,
     ) in POINTS:
         unit = OrgNode.objects.get(code=unit_code)
         if RiskPoint.objects.filter(unit=unit, description=text).exists():
@@ -191,7 +192,27 @@ def seed_risks() -> int:
             likelihood=likelihood,
             consequence=consequence,
         )
-        if submit:
-            services.risk_submit(user=admin, point=point)
+        _drive(point, state, admin)
         created += 1
     return created
+
+
+RETURN_COMMENT = "请补充表现形式的具体情形，并细化发生概率的依据。"
+
+
+def _drive(point: RiskPoint, state: str, admin) -> None:
+    """Walk a demo point along its real route to where it should stand."""
+    if state == "draft":
+        return
+    approval.risk_submit(user=admin, point=point)
+    while state != "review" and (review := approval.current_review(point)) is not None:
+        decider = approval.deciders(review.role, review.at_node).order_by("pk").first()
+        if state == "returned":
+            approval.review_decide(
+                user=decider,
+                review=review,
+                decision=Decision.RETURN,
+                comment=RETURN_COMMENT,
+            )
+            return
+        approval.review_decide(user=decider, review=review, decision=Decision.APPROVE, comment="同意。")

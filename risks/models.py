@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from org.models import OrgNode, Post
+from org.models import OrgNode, Post, Role
 from powers.models import Power
 
 
@@ -166,3 +166,289 @@ class RiskPoint(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (RiskStatus.DRAFT, RiskStatus.RETURNED)
+
+
+# ---------------------------------------------------------------------------------------
+# Approval (seed 001): a routing table per unit, and the review steps of each round.
+
+
+class RouteCase(models.TextChoices):
+    """Whose point it is decides who approves it (seed 001)."""
+
+    POST = "post", _("Post point of a cadre")
+    POST_DEPT_HEAD = "post_dept_head", _("Post point of a department head")
+    POST_LEADER = "post_leader", _("Post point of a leadership member")
+    POST_CHIEF = "post_chief", _("Post point of the unit chief")
+    DEPARTMENT = "department", _("Department point")
+    UNIT = "unit", _("Unit point")
+
+
+class StageAction(models.TextChoices):
+    GRADE = "grade", _("Grade (review panel)")
+    APPROVE = "approve", _("Approve")
+    FILE = "file", _("File (备案)")
+
+
+class ApprovalStage(models.Model):
+    """One row of a routing table: for points of `case`, stage `order` is decided by the
+    holder of `role` (over the point's department for department heads and deputies in
+    charge, over the unit for the unit's roles, over an area above it for the discipline
+    commission). Rows without a unit are the default; a unit with rows of its own for a
+    case uses only those."""
+
+    unit = models.ForeignKey(OrgNode, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE)
+    case = models.CharField(_("points of"), max_length=16, choices=RouteCase.choices)
+    order = models.PositiveSmallIntegerField(_("stage"))
+    role = models.CharField(_("decided by"), max_length=16, choices=Role.choices)
+    action = models.CharField(_("action"), max_length=8, choices=StageAction.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approval stage")
+        verbose_name_plural = _("approval routing")
+        ordering = ["unit_id", "case", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "case", "order"], name="risks_stage_unique_per_unit"),
+            models.UniqueConstraint(
+                fields=["case", "order"], condition=Q(unit__isnull=True), name="risks_stage_unique_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_case_display()} {self.order}: {self.get_role_display()} · {self.get_action_display()}"
+
+
+class ReviewStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for an earlier stage")
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Not reached")
+
+
+class Review(models.Model):
+    """One stage of one review round of a point. The rows are the approval trail: they are
+    written when the round starts and each is decided once (a conditional UPDATE)."""
+
+    scope_node_field = "point__node"
+    scope_post_field = "point__post"
+
+    point = models.ForeignKey(RiskPoint, verbose_name=_("risk point"), on_delete=models.CASCADE, related_name="reviews")
+    round = models.PositiveSmallIntegerField(_("round"))
+    order = models.PositiveSmallIntegerField(_("stage"))
+    role = models.CharField(_("decided by"), max_length=16, choices=Role.choices)
+    action = models.CharField(_("action"), max_length=8, choices=StageAction.choices)
+    at_node = models.ForeignKey(OrgNode, verbose_name=_("over"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comments"), blank=True, default="")
+    grade_set = models.PositiveSmallIntegerField(_("grade set"), choices=Grade.choices, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["point_id", "round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "round", "order"], name="risks_review_unique_stage"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "role", "at_node"], name="risks_review_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} r{self.round}/{self.order} {self.status}"
+
+
+# ---------------------------------------------------------------------------------------
+# Prevention measures (seeds 000, 002).
+
+
+class MeasureType(models.Model):
+    """教育、制度、监督、科技、流程 …: a list the office can extend."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("measure type")
+        verbose_name_plural = _("measure types")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_MEASURE_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+
+
+class Measure(models.Model):
+    """A prevention measure (防控措施). Seed 002: a measure that cannot be checked is not a
+    measure, so `check_method` is required."""
+
+    scope_node_field = "point__node"
+    scope_post_field = "point__post"
+
+    point = models.ForeignKey(
+        RiskPoint, verbose_name=_("risk point"), on_delete=models.CASCADE, related_name="measures"
+    )
+    type = models.ForeignKey(MeasureType, verbose_name=_("type"), on_delete=models.PROTECT)
+    description = models.TextField(_("measure"))
+    check_method = models.CharField(
+        _("how it is checked"), max_length=300, help_text=_("Who checks what, how often, and what counts as done.")
+    )
+    owner = models.ForeignKey(
+        "org.Person", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="risk_measures"
+    )
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", blank=True, max_length=200)
+    evidence_note = models.CharField(_("what was done"), max_length=300, blank=True, default="")
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("prevention measure")
+        verbose_name_plural = _("prevention measures")
+        ordering = ["deadline", "id"]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="risks_measure_due"),
+            models.Index(fields=["owner", "status", "deadline"], name="risks_measure_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MEASURE_STATUSES
+
+
+# ---------------------------------------------------------------------------------------
+# Public comment (公示) and "two up, two down" (二上二下), seed 002.
+
+
+class CommentPeriodStatus(models.TextChoices):
+    OPEN = "open", _("Open for comment")
+    CLOSED = "closed", _("Closed")
+
+
+class CommentPeriod(models.Model):
+    """An approved batch of a unit's points published for comment for N working days."""
+
+    scope_node_field = "unit"
+
+    unit = models.ForeignKey(OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=120)
+    points = models.ManyToManyField(RiskPoint, verbose_name=_("risk points"), related_name="comment_periods")
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("last day for comments"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=CommentPeriodStatus.choices, default=CommentPeriodStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public comment period")
+        verbose_name_plural = _("public comment periods")
+        ordering = ["-opens_on", "-id"]
+        indexes = [models.Index(fields=["status", "closes_on"], name="risks_period_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicComment(models.Model):
+    """A comment from the public or staff on a point in a comment period. Nothing about
+    the commenter is kept beyond what they choose to write."""
+
+    period = models.ForeignKey(
+        CommentPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="comments"
+    )
+    point = models.ForeignKey(
+        RiskPoint, verbose_name=_("risk point"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    contact = models.CharField(_("name or contact (optional)"), max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public comment")
+        verbose_name_plural = _("public comments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class SetRoundStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted to the level above")
+    RETURNED = "returned", _("Returned with opinions")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class SetRound(models.Model):
+    """A unit's whole set of risk points sent to the level above (二上二下, seed 002): the
+    level above returns it with opinions or accepts it; the unit revises and resubmits."""
+
+    scope_node_field = "unit"
+
+    unit = models.ForeignKey(OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveSmallIntegerField(_("round"))
+    note = models.TextField(_("covering note"), blank=True, default="")
+    point_count = models.PositiveIntegerField(_("risk points"))
+    status = models.CharField(_("status"), max_length=10, choices=SetRoundStatus.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    opinions = models.TextField(_("opinions"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("set submission")
+        verbose_name_plural = _("set submissions (二上二下)")
+        ordering = ["unit_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="risks_setround_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} #{self.number}"

@@ -19,3 +19,25 @@ def ensure_presets(category_model, rule_model) -> None:
         rule_model.objects.get_or_create(
             unit=None, likelihood=likelihood, consequence=consequence, defaults={"grade": grade}
         )
+
+
+# Seed 001's routing, the default for every unit: (case, stage, role, action).
+ROUTES = [
+    ("post", 1, "dept_head", "approve"),  # graded by the department, approved by its head
+    ("post_dept_head", 1, "deputy", "approve"),  # a department head's own: the deputy in charge
+    ("post_leader", 1, "unit_chief", "approve"),  # a leadership member's: the chief
+    ("post_chief", 1, "commission", "approve"),  # the chief's own: the discipline commission above
+    ("department", 1, "deputy", "approve"),
+    ("unit", 1, "lg_office", "grade"),  # the leading-group office's review panel
+    ("unit", 2, "leadership", "approve"),  # the party group
+    ("unit", 3, "discipline", "file"),  # filed with the discipline office
+]
+MEASURE_TYPES = ["教育", "制度", "监督", "科技", "流程"]
+
+
+def ensure_routing(stage_model, measure_type_model) -> None:
+    """The default routing table and measure types, where missing."""
+    for case, order, role, action in ROUTES:
+        stage_model.objects.get_or_create(unit=None, case=case, order=order, defaults={"role": role, "action": action})
+    for order, name in enumerate(MEASURE_TYPES):
+        measure_type_model.objects.get_or_create(name=name, defaults={"sort_order": order})

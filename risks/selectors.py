@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Min, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from org.models import OrgNode, Post, PostHolding
 from org.permissions import scope_queryset
 from powers.models import ProcessStep
-from risks.models import GradingRule, RiskPoint, RiskStatus
+from risks.models import (
+    OPEN_MEASURE_STATUSES,
+    Grade,
+    GradingRule,
+    Measure,
+    MeasureStatus,
+    Review,
+    ReviewStatus,
+    RiskPoint,
+    RiskStatus,
+)
 
 
 def suggested_grade(*, unit: OrgNode, likelihood: int, consequence: int) -> int:
@@ -69,3 +83,115 @@ def step_grades(step_ids: list[int]) -> dict[int, int]:
         .order_by()
     }
     return {pk: grades[(power, key)] for pk, power, key in steps if (power, key) in grades}
+
+
+def review_queue(user) -> QuerySet[Review]:
+    """The stages awaiting the user's decision (their 待办 queue), newest first."""
+    from risks.approval import decider_q
+
+    return (
+        Review.objects.filter(status=ReviewStatus.PENDING)
+        .filter(decider_q(user))
+        .select_related("point__unit", "point__node", "point__post", "point__category", "at_node", "submitted_by")
+    )
+
+
+def review_counts(user) -> dict[str, int]:
+    """Pending stages for the user by action: one aggregate."""
+    rows = review_queue(user).values("action").annotate(n=Count("pk")).order_by()
+    return {row["action"]: row["n"] for row in rows}
+
+
+def my_measures(user, *, overdue_only: bool = False) -> QuerySet[Measure]:
+    qs = Measure.objects.filter(owner__user=user).select_related("point", "type", "owner")
+    if overdue_only:
+        qs = qs.filter(status__in=OPEN_MEASURE_STATUSES, deadline__lt=timezone.localdate())
+    return qs
+
+
+def measure_counts(user) -> dict[str, int]:
+    """The user's open measures that are overdue and due within a week: one aggregate."""
+    today = timezone.localdate()
+    return Measure.objects.filter(owner__user=user, status__in=OPEN_MEASURE_STATUSES).aggregate(
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=7))),
+    )
+
+
+@dataclass
+class Rollup:
+    total: int
+    by_grade: dict[int, int]
+    by_kind: dict[str, int]
+    by_category: list[tuple[str, int]]
+    risk_posts: int
+    risk_nodes: int
+    children: list[dict]
+
+
+def rollup(*, user, node: OrgNode | None = None, post: Post | None = None) -> Rollup:
+    """Counts of the approved risk points of a post, or of a node and everything below it:
+    by grade, kind and category, the number of risk posts and risk nodes (the figures seeds
+    000 and 004 report), and one row per child node. A fixed number of aggregates."""
+    qs = RiskPoint.objects.filter(status=RiskStatus.APPROVED)
+    if post is not None:
+        qs = qs.filter(post=post)
+    elif node is not None:
+        qs = qs.filter(node__path__startswith=node.path)
+    qs = scope_queryset(user, "risk.view", qs)
+    grades = dict.fromkeys(Grade.values, 0)
+    grades.update({r["grade"]: r["n"] for r in qs.values("grade").annotate(n=Count("pk")).order_by()})
+    kinds = {r["kind"]: r["n"] for r in qs.values("kind").annotate(n=Count("pk")).order_by()}
+    categories = [
+        (r["category__name"], r["n"])
+        for r in qs.values("category__name", "category__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("category__sort_order", "category__name")
+    ]
+    risk_posts = qs.exclude(post__isnull=True).values("post_id").distinct().count()
+    risk_nodes = qs.exclude(step_key="").values("power_id", "step_key").distinct().count()
+    children: list[dict] = []
+    if post is None and node is not None and node.kind != "department":
+        width = len(node.path) + OrgNode.steplen
+        per_child = {
+            r["prefix"]: r
+            for r in qs.filter(node__depth__gt=node.depth)
+            .annotate(prefix=Substr("node__path", 1, width))
+            .values("prefix")
+            .annotate(
+                n=Count("pk"),
+                g1=Count("pk", filter=Q(grade=1)),
+                g2=Count("pk", filter=Q(grade=2)),
+                g3=Count("pk", filter=Q(grade=3)),
+            )
+            .order_by()
+        }
+        for child in node.get_children().only("pk", "name", "kind", "path"):
+            row = per_child.get(child.path)
+            if row:
+                children.append({"node": child, **{k: row[k] for k in ("n", "g1", "g2", "g3")}})
+    return Rollup(
+        total=sum(grades.values()),
+        by_grade=grades,
+        by_kind=kinds,
+        by_category=categories,
+        risk_posts=risk_posts,
+        risk_nodes=risk_nodes,
+        children=children,
+    )
+
+
+def public_points(power_id: int) -> list[RiskPoint]:
+    """Approved risk points of a power with their measures, for the public portal: two
+    queries, and nothing that is not approved."""
+    return list(
+        RiskPoint.objects.filter(power_id=power_id, status=RiskStatus.APPROVED)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.exclude(status=MeasureStatus.CANCELLED).select_related("type"),
+            )
+        )
+        .order_by("step_key", "grade", "pk")
+    )

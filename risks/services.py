@@ -3,15 +3,20 @@ simple-history keeps every grade with who set it and why."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.models import NodeKind, OrgNode, Post, PostHolding
+from core.services import notify
+from org.models import NodeKind, OrgNode, Person, Post, PostHolding
 from org.permissions import has_perm
 from powers.models import Power, ProcessStep, VersionStatus
-from risks.models import RiskPoint, RiskScope, RiskStatus
+from risks.models import OPEN_MEASURE_STATUSES, Measure, MeasureStatus, RiskPoint, RiskScope
 from risks.selectors import suggested_grade
 
 
@@ -162,19 +167,116 @@ def risk_update(*, user, point: RiskPoint, grade: int | None = None, grade_reaso
     return point
 
 
+# --- prevention measures ----------------------------------------------------------------
+
+EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "ofd", "zip"]
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _check_evidence(upload) -> None:
+    if upload is None:
+        return
+    try:
+        FileExtensionValidator(EVIDENCE_EXTENSIONS)(upload)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.messages}) from exc
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence": _("The file is larger than 20 MB.")})
+
+
+def may_manage_measures(user, point: RiskPoint) -> bool:
+    return may_record(user, scope=point.scope, node=point.node, post=point.post)
+
+
 @transaction.atomic
-def risk_submit(*, user, point: RiskPoint) -> RiskPoint:
-    """Send a draft or returned point for review; it is locked from now on. (The approval
-    routing of seed 001 decides it: its own issue.)"""
-    point = RiskPoint.objects.select_for_update(of=("self",)).select_related("node", "post").get(pk=point.pk)
-    if not may_record(user, scope=point.scope, node=point.node, post=point.post):
+def measure_create(
+    *, user, point: RiskPoint, type, description: str, check_method: str, owner: Person, deadline: dt.date
+) -> Measure:
+    """Add a prevention measure to a point. It must say how it will be checked (seed 002)."""
+    if not may_manage_measures(user, point):
         raise PermissionDenied
-    claimed = RiskPoint.objects.filter(pk=point.pk, status__in=[RiskStatus.DRAFT, RiskStatus.RETURNED]).update(
-        status=RiskStatus.SUBMITTED
+    if not check_method.strip():
+        raise ValidationError(
+            {
+                "check_method": _(
+                    "Say how the measure will be checked; a measure that cannot be checked is not a measure."
+                )
+            }
+        )
+    if owner.unit_id != point.unit_id:
+        raise ValidationError({"owner": _("The owner must work in the point's unit.")})
+    measure = Measure(
+        point=point,
+        type=type,
+        description=description.strip(),
+        check_method=check_method.strip(),
+        owner=owner,
+        deadline=deadline,
+        created_by=user,
     )
-    if not claimed:
-        raise ValidationError(_("Only a draft or a returned risk point can be submitted."))
-    point.refresh_from_db()
-    point._change_reason = _("Submitted for review")
-    point.save(update_fields=["updated_at"])
-    return point
+    measure.full_clean()
+    measure._change_reason = _("Recorded")
+    measure.save()
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, user, measure: Measure, **fields) -> Measure:
+    """Change what a measure is (the point's recorders) or report progress with evidence
+    (the recorders and the measure's owner)."""
+    measure = (
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("point__node", "point__post", "owner")
+        .get(pk=measure.pk)
+    )
+    manager = may_manage_measures(user, measure.point)
+    owner = measure.owner.user_id is not None and measure.owner.user_id == user.pk
+    progress = {"status", "evidence", "evidence_note"}
+    if not manager and not (owner and set(fields) <= progress):
+        raise PermissionDenied
+    unknown = set(fields) - progress - {"type", "description", "check_method", "owner", "deadline"}
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    _check_evidence(fields.get("evidence") or None)
+    if not fields.get("evidence"):
+        fields.pop("evidence", None)
+    for name, value in fields.items():
+        setattr(measure, name, value.strip() if isinstance(value, str) else value)
+    if measure.status == MeasureStatus.DONE:
+        if not (measure.evidence or measure.evidence_note):
+            raise ValidationError({"evidence_note": _("Say what was done, or attach the evidence.")})
+        measure.done_on = measure.done_on or timezone.localdate()
+    else:
+        measure.done_on = None
+    if measure.owner.unit_id != measure.point.unit_id:
+        raise ValidationError({"owner": _("The owner must work in the point's unit.")})
+    measure.full_clean()
+    measure._change_reason = _("Progress reported") if not manager else _("Changed")
+    measure.save()
+    return measure
+
+
+def measures_notify_overdue(*, today: dt.date | None = None, chunk: int = 2000) -> int:
+    """Tell the owner of every open measure past its deadline, once per measure and deadline
+    (the notification key), so a doubled or retried run sends nothing twice."""
+    today = today or timezone.localdate()
+    sent, last = 0, 0
+    while True:
+        rows = list(
+            Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES, deadline__lt=today, pk__gt=last)
+            .exclude(owner__user__isnull=True)
+            .select_related("owner__user", "point")
+            .order_by("pk")[:chunk]
+        )
+        if not rows:
+            return sent
+        for m in rows:
+            note = notify(
+                recipient=m.owner.user,
+                key=f"measure-overdue:{m.pk}:{m.deadline.isoformat()}",
+                title=_("Prevention measure overdue: %(measure)s") % {"measure": m},
+                body=_("Deadline %(deadline)s · risk point: %(point)s") % {"deadline": m.deadline, "point": m.point},
+                url=reverse("risks:detail", args=[m.point_id]),
+            )
+            sent += note is not None
+        last = rows[-1].pk

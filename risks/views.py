@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,9 +15,9 @@ from core.params import int_param
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import require, user_perms
 from org.views import form_errors, under_param
-from risks import selectors, services
-from risks.forms import RiskForm
-from risks.models import Grade, RiskCategory, RiskKind, RiskPoint, RiskScope, RiskStatus
+from risks import approval, selectors, services
+from risks.forms import DecisionForm, ReopenForm, RiskForm
+from risks.models import Grade, ReviewStatus, RiskCategory, RiskKind, RiskPoint, RiskScope, RiskStatus
 
 
 @login_required
@@ -106,10 +107,31 @@ def risk_detail(request, pk: int):
         if rec.grade != last:
             trail.append(rec)
             last = rec.grade
-    can_edit = point.is_editable and services.may_record(
-        request.user, scope=point.scope, node=point.node, post=point.post
+    recorder = services.may_record(request.user, scope=point.scope, node=point.node, post=point.post)
+    reviews = list(
+        point.reviews.select_related("at_node", "decided_by__person", "submitted_by").order_by("-round", "order")
     )
-    return render(request, "risks/detail.html", {"point": point, "trail": trail, "can_edit": can_edit})
+    pending = next((r for r in reviews if r.status == ReviewStatus.PENDING), None)
+    may_decide = pending is not None and approval.may_decide(request.user, pending)
+    measures = point.measures.select_related("type", "owner")
+    return render(
+        request,
+        "risks/detail.html",
+        {
+            "point": point,
+            "trail": trail,
+            "can_edit": point.is_editable and recorder,
+            "can_reopen": recorder and point.status in (RiskStatus.APPROVED, RiskStatus.REJECTED),
+            "can_add_measure": recorder,
+            "reviews": reviews,
+            "pending": pending,
+            "decision_form": DecisionForm() if may_decide else None,
+            "reopen_form": ReopenForm(),
+            "measures": measures,
+            "today": timezone.localdate(),
+            "user_person_id": getattr(getattr(request.user, "person", None), "pk", None),
+        },
+    )
 
 
 @login_required
@@ -142,7 +164,7 @@ def risk_edit(request, pk: int):
 def risk_submit(request, pk: int):
     point = get_object_or_404(RiskPoint, pk=pk)
     try:
-        services.risk_submit(user=request.user, point=point)
+        approval.risk_submit(user=request.user, point=point)
         messages.success(request, _("Submitted for review; the risk point is locked until it is decided."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

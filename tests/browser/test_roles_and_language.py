@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 EVERYONE = {"core.home", "core.notifications"}
 READER = EVERYONE | {"org.tree", "org.posts", "org.people", "powers.list", "risks.mine", "risks.list"}
+READER |= {"risks.queue", "risks.measures", "risks.rollup", "risks.periods", "risks.sets"}
 MANAGER = READER | {"org.roles", "core.calendar", "core.api"}
 EXPECTED_MENUS = {
     "jiwei": MANAGER,

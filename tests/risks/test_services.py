@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from org.models import Role
 from powers import selectors as power_selectors
 from powers import services as power_services
-from risks import services
+from risks import approval, services
 from risks.models import GradingRule, Likelihood, RiskCategory, RiskPoint, RiskScope, RiskStatus
 from risks.selectors import risk_list, suggested_grade
 from tests.factories import person_holding
@@ -106,11 +106,11 @@ def test_scope_objects_and_steps_are_checked(org, make_power):
 def test_a_submitted_point_is_locked(org):
     staff = org.users[Role.DISCIPLINE_STAFF]
     point = _record(staff, post=org.post_a1)
-    services.risk_submit(user=staff, point=point)
+    approval.risk_submit(user=staff, point=point)
     with pytest.raises(ValidationError):
         services.risk_update(user=staff, point=point, description="改")
     with pytest.raises(ValidationError):
-        services.risk_submit(user=staff, point=point)
+        approval.risk_submit(user=staff, point=point)
     point.refresh_from_db()
     assert point.status == RiskStatus.SUBMITTED and point.description == "审查中收受当事人财物"
 

@@ -13,12 +13,13 @@ class Command(BaseCommand):
         from powers.models import PowerType
         from risks import presets as risk_presets
         from risks.demo import seed_risks
-        from risks.models import GradingRule, RiskCategory
+        from risks.models import ApprovalStage, GradingRule, MeasureType, RiskCategory
 
         with translation.override("zh-hans"):
             # The presets normally come with the migrations; make sure they are there.
             power_presets.ensure_presets(PowerType)
             risk_presets.ensure_presets(RiskCategory, GradingRule)
+            risk_presets.ensure_routing(ApprovalStage, MeasureType)
             result = seed_demo()
             powers = seed_powers()
             risks = seed_risks()
