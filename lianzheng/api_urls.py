@@ -6,10 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from org import api as org_api
 from powers import api as powers_api
+from risks import api as risks_api
 
 router = DefaultRouter()
 org_api.register(router)
 powers_api.register(router)
+risks_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

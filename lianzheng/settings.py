@@ -215,6 +215,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status` or `kind`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PowerVersionStatusEnum": "powers.models.VersionStatus",
+        "RiskStatusEnum": "risks.models.RiskStatus",
+        "ReviewStatusEnum": "risks.models.ReviewStatus",
+        "MeasureStatusEnum": "risks.models.MeasureStatus",
+        "RiskKindEnum": "risks.models.RiskKind",
+        "NodeKindEnum": "org.models.NodeKind",
+        "GradeEnum": "risks.models.Grade",
+    },
 }
 
 # --- Security (production values switch on with DJANGO_SECURE=1) ---------------------------
