@@ -8,7 +8,7 @@ from django import forms
 def style_form(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # (also CheckboxSelectMultiple)
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")

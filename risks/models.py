@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from org.models import OrgNode, Post, Role
@@ -184,9 +185,9 @@ class RouteCase(models.TextChoices):
 
 
 class StageAction(models.TextChoices):
-    GRADE = "grade", _("Grade (review panel)")
-    APPROVE = "approve", _("Approve")
-    FILE = "file", _("File (备案)")
+    GRADE = "grade", pgettext_lazy("approval stage", "Grading")
+    APPROVE = "approve", pgettext_lazy("approval stage", "Approval")
+    FILE = "file", pgettext_lazy("approval stage", "Filing")
 
 
 class ApprovalStage(models.Model):

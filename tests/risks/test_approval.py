@@ -151,7 +151,7 @@ def test_a_stage_is_decided_once(org):
     approval.risk_submit(user=staff, point=point)
     review = approval.current_review(point)
     approval.review_decide(user=head, review=review, decision=Decision.APPROVE)
-    with pytest.raises(ValidationError, match="already been decided"):
+    with pytest.raises(ValidationError):
         approval.review_decide(user=second_head, review=review, decision=Decision.REJECT, comment="否")
     assert Review.objects.get(pk=review.pk).decided_by == head
 
