@@ -194,6 +194,9 @@ def seed_risks() -> int:
         )
         _drive(point, state, admin)
         created += 1
+    if created:
+        _measures(admin)
+        _comment_and_sets(admin)
     return created
 
 
@@ -216,3 +219,69 @@ def _drive(point: RiskPoint, state: str, admin) -> None:
             )
             return
         approval.review_decide(user=decider, review=review, decision=Decision.APPROVE, comment="同意。")
+
+
+MEASURES = {
+    "审查起诉中接受当事人或其亲友请托、收受财物": [
+        ("制度", "落实过问或干预司法办案记录报告制度", "纪检监察室每季度核查记录台账", 60, "planned"),
+        ("教育", "每月开展一次警示教育，学习典型案例", "查阅教育台账和签到表", -10, "in_progress"),
+    ],
+    "干警廉洁意识淡化，违规接受宴请": [
+        ("监督", "节假日前发送廉洁提醒，设立举报电话", "节后抽查举报受理记录", -3, "done"),
+    ],
+    "现场核查中吃拿卡要、降低核查标准": [
+        ("流程", "现场核查双人执法、全程记录仪录像", "法制科每月抽查执法录像20%", 30, "planned"),
+    ],
+}
+
+
+def _measures(admin) -> None:
+    """Measures on the approved demo points: one overdue, one done, the rest open."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from org.models import Person
+    from risks.models import MeasureType
+
+    today = timezone.localdate()
+    for text, rows in MEASURES.items():
+        point = RiskPoint.objects.filter(description=text).select_related("unit").first()
+        if point is None:
+            continue
+        holder = None
+        if point.post_id:
+            holder = Person.objects.filter(holdings__post=point.post, holdings__end_date__isnull=True).first()
+        owner = holder or Person.objects.filter(unit=point.unit).order_by("pk").first()
+        for kind, description, check, days, status in rows:
+            measure = services.measure_create(
+                user=admin,
+                point=point,
+                type=MeasureType.objects.get(name=kind),
+                description=description,
+                check_method=check,
+                owner=owner,
+                deadline=today + timedelta(days=days),
+            )
+            if status != "planned":
+                services.measure_update(
+                    user=admin, measure=measure, status=status, evidence_note="已按要求落实" if status == "done" else ""
+                )
+
+
+def _comment_and_sets(admin) -> None:
+    """A public comment period open at the procuratorate (with a comment) and the
+    environment bureau's set returned by the district commission (二上二下)."""
+    jcy, hbj = OrgNode.objects.get(code="QH-JCY"), OrgNode.objects.get(code="QH-HBJ")
+    period = approval.comment_period_open(
+        user=admin, unit=jcy, title="清河区人民检察院2026年度廉政风险点公示", working_days=7
+    )
+    approval.comment_add(period=period, body="建议对节假日期间的廉洁提醒增加短信方式。")
+    commission = get_user_model().objects.get(username="jiwei")
+    first = approval.set_submit(user=admin, unit=hbj, note="第一次上报本局廉政风险点。")
+    approval.set_decide(
+        user=commission,
+        set_round=first,
+        accept=False,
+        opinions="行政处罚、环评审批环节风险点查找不够，请补充“局长”岗位风险点并细化防控措施。",
+    )

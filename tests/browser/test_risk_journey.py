@@ -78,7 +78,7 @@ def test_cadre_to_head_to_discipline_office(demo, live_server, page):
     # the public reads the points (with the measure) and comments without an account
     logout(page, live_server)
     page.goto(f"{live_server.url}/public/comments/")
-    page.click("[data-testid=public-periods] a")
+    page.click("[data-testid=public-periods] a:has-text('清河区人民检察院廉政风险点公示')")
     assert "出庭支持公诉时接受辩护人宴请" in page.inner_text("[data-testid=period-points]")
     assert "登记报备" in page.inner_text("[data-testid=period-points]")
     page.fill("#id_body", "建议公开举报电话")
