@@ -287,6 +287,11 @@ def rollup(request):
     else:
         node = under_param(request, "risk.view")
     figures = selectors.rollup(user=request.user, node=node, post=post)
-    return render(
-        request, "risks/rollup.html", {"figures": figures, "node": node, "post": post, "grades": Grade.choices}
-    )
+    context = {
+        "figures": figures,
+        "node": node,
+        "post": post,
+        "grades": Grade.choices,
+        "can_manage": node is not None and has_perm(request.user, "risk.manage", node),
+    }
+    return render(request, "risks/rollup.html", context)
