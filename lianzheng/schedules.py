@@ -21,6 +21,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
     },
+    "alerts.chase_warning_replies": {
+        "task": "alerts.tasks.chase_warning_replies",
+        "schedule": crontab(minute=30, hour=8),
+        "options": {"expires": 3 * 3600},
+    },
     "risks.notify_overdue_measures": {
         "task": "risks.tasks.notify_overdue_measures",
         "schedule": crontab(minute=0, hour=8),

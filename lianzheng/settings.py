@@ -256,3 +256,6 @@ LOGGING = {
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers and compose probe it over plain HTTP
+
+# Petitions and reports are answered within this many working days of receipt.
+PETITION_ANSWER_WORKDAYS = env.int("PETITION_ANSWER_WORKDAYS", default=30)

@@ -40,15 +40,22 @@ _OFFICE = READ_PERMS | {
     "power.manage",
     "risk.manage",
 }
+# Warnings: `alert.view` reads the risk-information archive and the warnings in scope,
+# `alert.manage` records information (the collection points), `petition.manage` registers
+# and handles petitions and reports. Who may issue which colour is decided by
+# alerts.authority, not by a capability here.
+_ALERT_READ = frozenset({"alert.view"})
+_ALERT_OFFICE = frozenset({"alert.view", "alert.manage", "petition.manage"})
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    Role.DISCIPLINE_COMMISSION: _OFFICE | {"dashboard.view"},
-    Role.DISCIPLINE_STAFF: _OFFICE,
-    Role.LEADING_GROUP_OFFICE: READ_PERMS | {"audit.view", "risk.manage"},  # records unit risk points
-    Role.UNIT_CHIEF: READ_PERMS | {"audit.view", "dashboard.view"},
-    Role.DEPUTY_IN_CHARGE: READ_PERMS,
-    Role.LEADERSHIP_MEMBER: READ_PERMS,
-    Role.DEPARTMENT_HEAD: READ_PERMS | {"power.manage", "risk.manage"},  # their department's
-    Role.LEADING_GROUP_READER: READ_PERMS | {"dashboard.view"},
+    Role.DISCIPLINE_COMMISSION: _OFFICE | _ALERT_OFFICE | {"dashboard.view"},
+    Role.DISCIPLINE_STAFF: _OFFICE | _ALERT_OFFICE,
+    # records unit risk points; a collection point of risk information
+    Role.LEADING_GROUP_OFFICE: READ_PERMS | {"audit.view", "risk.manage", "alert.view", "alert.manage"},
+    Role.UNIT_CHIEF: READ_PERMS | _ALERT_READ | {"audit.view", "dashboard.view"},
+    Role.DEPUTY_IN_CHARGE: READ_PERMS | _ALERT_READ,
+    Role.LEADERSHIP_MEMBER: READ_PERMS | _ALERT_READ,
+    Role.DEPARTMENT_HEAD: READ_PERMS | _ALERT_READ | {"power.manage", "risk.manage"},  # their department's
+    Role.LEADING_GROUP_READER: READ_PERMS | _ALERT_READ | {"dashboard.view"},
     Role.CADRE: READ_PERMS,
 }
 # (READ_PERMS is also what read-only grants confer: supervision, cross-unit supervision, own post.)

@@ -53,7 +53,13 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render(nodes: Sequence[Node], *, fill_for: Callable[[Node], str | None] = lambda n: None, title: str = "") -> str:
+def render(
+    nodes: Sequence[Node],
+    *,
+    fill_for: Callable[[Node], str | None] = lambda n: None,
+    warned: Callable[[Node], bool] = lambda n: False,
+    title: str = "",
+) -> str:
     """The SVG markup of the process (an empty drawing for no steps)."""
     layers = _layers(nodes)
     widest = max((len(layer) for layer in layers), default=0)
@@ -95,14 +101,28 @@ def render(nodes: Sequence[Node], *, fill_for: Callable[[Node], str | None] = la
     for node in nodes:
         x, y = position[node.key]
         fill = fill_for(node) or "#ffffff"
+        is_warned = warned(node)
+        css = "step warned" if is_warned else "step"
+        stroke = (
+            'stroke="#c62828" stroke-width="3" stroke-dasharray="6 3"'
+            if is_warned
+            else ('stroke="#9b2c24" stroke-width="1.5"')
+        )
         parts.append(
-            f'<g class="step" data-key="{escape(node.key)}">'
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
-            f'stroke="#9b2c24" stroke-width="1.5"/>'
+            f'<g class="{css}" data-key="{escape(node.key)}">'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" {stroke}/>'
             f'<text x="{x + BOX_W / 2:.0f}" y="{y + 24:.0f}" text-anchor="middle" font-family="{FONT}" '
             f'font-size="14" fill="#111827">{escape(_clip(node.title, 13))}</text>'
             f'<text x="{x + BOX_W / 2:.0f}" y="{y + 44:.0f}" text-anchor="middle" font-family="{FONT}" '
-            f'font-size="11" fill="#4b5563">{escape(_clip(node.subtitle, 24))}</text></g>'
+            f'font-size="11" fill="#4b5563">{escape(_clip(node.subtitle, 24))}</text>'
+            + (
+                f'<circle cx="{x + BOX_W - 6:.0f}" cy="{y + 6:.0f}" r="9" fill="#c62828"/>'
+                f'<text x="{x + BOX_W - 6:.0f}" y="{y + 10:.0f}" text-anchor="middle" font-family="{FONT}" '
+                f'font-size="12" font-weight="bold" fill="#ffffff">!</text>'
+                if is_warned
+                else ""
+            )
+            + "</g>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -48,3 +48,22 @@ def register_public(provider: PublicPointsProvider | None) -> PublicPointsProvid
 def public_points(power_id: int) -> list:
     """The approved risk points on a power, with their measures (nothing unapproved)."""
     return _public_provider(power_id) if _public_provider is not None else []
+
+
+# The warnings area marks risk nodes with an open warning (the flowchart outlines them).
+WarnedProvider = Callable[[list[int]], set[int]]
+_warned_provider: WarnedProvider | None = None
+
+
+def register_warned(provider: WarnedProvider | None) -> WarnedProvider | None:
+    global _warned_provider
+    previous, _warned_provider = _warned_provider, provider
+    return previous
+
+
+def warned_for(step_ids: Iterable[int]) -> set[int]:
+    """Step ids whose risk points carry an open warning."""
+    ids = list(step_ids)
+    if _warned_provider is None or not ids:
+        return set()
+    return _warned_provider(ids)

@@ -83,14 +83,17 @@ def version_detail(pk: int) -> PowerVersion:
     )
 
 
-def flowchart_svg(version: PowerVersion) -> str:
-    """The version's process drawn as SVG, risk nodes filled by their highest grade.
-    The drawing names posts, never cadres, so the public may see it."""
+def flowchart_svg(version: PowerVersion, *, public: bool = False) -> str:
+    """The version's process drawn as SVG, risk nodes filled by their highest grade and, for
+    staff, outlined where a warning is open. The drawing names posts, never cadres; the
+    public one shows no warnings."""
     from django.utils.translation import gettext as _
 
     steps = list(version.steps.all())
     grades = risk_nodes.grades_for(s.pk for s in steps)
     grade_by_key = {s.key: grades[s.pk] for s in steps if s.pk in grades}
+    warned = set() if public else risk_nodes.warned_for(s.pk for s in steps)
+    warned_keys = {s.key for s in steps if s.pk in warned}
     nodes = []
     for step in steps:
         bits = [step.post.name if step.post else ""]
@@ -108,6 +111,7 @@ def flowchart_svg(version: PowerVersion) -> str:
         nodes,
         title=version.name,
         fill_for=lambda node: risk_nodes.GRADE_FILLS.get(grade_by_key.get(node.key)),
+        warned=lambda node: node.key in warned_keys,
     )
 
 

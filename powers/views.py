@@ -240,7 +240,7 @@ def public_detail(request, pk: int):
         "public/detail.html",
         {
             "version": version,
-            "svg": mark_safe(selectors.flowchart_svg(version)),  # noqa: S308 - escaped
+            "svg": mark_safe(selectors.flowchart_svg(version, public=True)),  # noqa: S308 - escaped
             "risk_points": risk_nodes.public_points(version.power_id),
         },
     )
@@ -308,8 +308,8 @@ def unit_import(request, unit_pk: int):
     return render(request, "powers/import.html", {"unit": unit, "form": form, "errors": errors, "result": result})
 
 
-def _svg_response(version: PowerVersion) -> HttpResponse:
-    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + selectors.flowchart_svg(version)
+def _svg_response(version: PowerVersion, *, public: bool = False) -> HttpResponse:
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + selectors.flowchart_svg(version, public=public)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(version.name + '-流程图.svg')}"
     return response
@@ -324,4 +324,4 @@ def flowchart_download(request, pk: int):
 
 def public_flowchart(request, pk: int):
     get_object_or_404(PowerVersion, pk=pk, status=VersionStatus.PUBLISHED)
-    return _svg_response(selectors.version_detail(pk))
+    return _svg_response(selectors.version_detail(pk), public=True)

@@ -49,7 +49,8 @@ def test_list_queries_do_not_grow_with_rows(org, client, url):
     _fill(org.dept_a2, org.unit_a, 49)
     many = _count(client, url)
     assert many == few
-    assert few <= 14
+    # The home page runs every area's to-do provider: one or two aggregates each.
+    assert few <= (18 if url == "/" else 14)
 
 
 @pytest.mark.parametrize("name", ["node_detail_dept", "node_detail_unit", "post_detail", "person_detail"])

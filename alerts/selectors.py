@@ -1,0 +1,116 @@
+"""Reads for the warnings area, already scoped to the user."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from alerts import authority
+from alerts.models import OPEN_WARNING_STATUSES, Petition, RiskInfo, RiskWarning, WarningStatus
+from org.models import OrgNode, PostHolding
+from org.permissions import has_perm, scope_queryset
+
+
+def warning_list(
+    *, user, under: OrgNode | None = None, level: int | None = None, status: str = "", overdue: bool = False
+) -> QuerySet[RiskWarning]:
+    qs = RiskWarning.objects.select_related("unit", "node", "post", "person")
+    if under is not None:
+        qs = qs.filter(node__path__startswith=under.path)
+    if level:
+        qs = qs.filter(level=level)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_WARNING_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status=WarningStatus.ISSUED, reply_due__lt=timezone.localdate())
+    return scope_queryset(user, "alert.view", qs)
+
+
+def my_warnings(user) -> QuerySet[RiskWarning]:
+    """Warnings the user must answer: to their posts, to them, to the departments they head
+    and the units whose chief or leading-group office they are."""
+    from org.models import Role, RoleAssignment
+
+    posts = PostHolding.objects.on(timezone.localdate()).filter(person__user=user).values("post")
+    heads = RoleAssignment.objects.filter(user=user, role=Role.DEPARTMENT_HEAD).values("node")
+    units = RoleAssignment.objects.filter(user=user, role__in=[Role.UNIT_CHIEF, Role.LEADING_GROUP_OFFICE]).values(
+        "node"
+    )
+    return RiskWarning.objects.filter(
+        Q(target_kind="post", post__in=posts)
+        | Q(target_kind="person", person__user=user)
+        | Q(target_kind="department", node__in=heads)
+        | Q(target_kind="unit", unit__in=units)
+    ).select_related("unit", "node", "post", "person")
+
+
+def may_see_warning(user, warning: RiskWarning) -> bool:
+    return has_perm(user, "alert.view", warning) or authority.is_responder(user, warning)
+
+
+def info_list(
+    *, user, under: OrgNode | None = None, kind: str = "", text: str = "", late: bool = False
+) -> QuerySet[RiskInfo]:
+    qs = RiskInfo.objects.select_related("unit", "node", "collection_point")
+    if under is not None:
+        qs = qs.filter(node__path__startswith=under.path)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(content__icontains=text))
+    if late:
+        qs = qs.filter(is_late=True)
+    return scope_queryset(user, "alert.view", qs)
+
+
+def late_by_collection_point(qs: QuerySet[RiskInfo], limit: int = 20) -> list[dict]:
+    """Entries and late entries per collection point (one aggregate), most late first."""
+    return list(
+        qs.order_by()
+        .values("collection_point__name")
+        .annotate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+        .filter(late__gt=0)
+        .order_by("-late", "collection_point__name")[:limit]
+    )
+
+
+def petition_list(*, user, under: OrgNode | None = None, status: str = "", overdue: bool = False):
+    qs = Petition.objects.select_related("node", "assignee")
+    if under is not None:
+        qs = qs.filter(node__path__startswith=under.path)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status__in=["received", "assigned"], due_on__lt=timezone.localdate())
+    return scope_queryset(user, "petition.manage", qs)
+
+
+def open_warnings_for_points(point_ids: list[int]) -> dict[int, list[RiskWarning]]:
+    """Open warnings resting on each risk point (one query)."""
+    through = RiskWarning.risk_points.through
+    rows = through.objects.filter(riskpoint_id__in=point_ids, riskwarning__status__in=OPEN_WARNING_STATUSES)
+    found: dict[int, list[RiskWarning]] = {}
+    for row in rows.select_related("riskwarning"):
+        found.setdefault(row.riskpoint_id, []).append(row.riskwarning)
+    return found
+
+
+def warned_steps(step_ids: list[int]) -> set[int]:
+    """The process steps (risk nodes) with an open warning on one of their risk points:
+    the flowchart marks them. Two queries."""
+    from powers.models import ProcessStep
+
+    steps = list(ProcessStep.objects.filter(pk__in=step_ids).values_list("pk", "version__power_id", "key"))
+    if not steps:
+        return set()
+    powers = {power for _pk, power, _key in steps}
+    warned = set(
+        RiskWarning.risk_points.through.objects.filter(
+            riskpoint__power_id__in=powers, riskwarning__status__in=OPEN_WARNING_STATUSES
+        )
+        .exclude(riskpoint__step_key="")
+        .values_list("riskpoint__power_id", "riskpoint__step_key")
+    )
+    return {pk for pk, power, key in steps if (power, key) in warned}
