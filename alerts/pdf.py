@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer
 
-from risks.pdf import register_font
+from core.pdf import register_font
 
 DOCUMENT_TITLES = {
     "inquiry": "询问函",
