@@ -114,3 +114,18 @@ def warned_steps(step_ids: list[int]) -> set[int]:
         .values_list("riskpoint__power_id", "riskpoint__step_key")
     )
     return {pk for pk, power, key in steps if (power, key) in warned}
+
+
+def warnings_touching(point) -> QuerySet[RiskWarning]:
+    """Open warnings that rest on a risk point or target its post, department or unit."""
+    return (
+        RiskWarning.objects.filter(status__in=OPEN_WARNING_STATUSES)
+        .filter(
+            Q(risk_points=point)
+            | Q(target_kind="post", post_id=point.post_id)
+            | Q(target_kind="department", node_id=point.node_id)
+            | Q(target_kind="unit", unit_id=point.unit_id)
+        )
+        .distinct()
+        .order_by("level", "-id")
+    )

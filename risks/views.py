@@ -114,6 +114,14 @@ def risk_detail(request, pk: int):
     pending = next((r for r in reviews if r.status == ReviewStatus.PENDING), None)
     may_decide = pending is not None and approval.may_decide(request.user, pending)
     measures = point.measures.select_related("type", "owner")
+    from alerts.authority import levels_for
+    from alerts.models import WarningColour
+    from alerts.selectors import warnings_touching
+
+    colours = {c.level: c for c in WarningColour.objects.all()}
+    warnings = [(w, colours.get(w.level)) for w in warnings_touching(point)]
+    department = point.node if point.scope != RiskScope.UNIT else None
+    may_warn = bool(levels_for(request.user, unit=point.unit, department=department))
     return render(
         request,
         "risks/detail.html",
@@ -130,6 +138,8 @@ def risk_detail(request, pk: int):
             "measures": measures,
             "today": timezone.localdate(),
             "user_person_id": getattr(getattr(request.user, "person", None), "pk", None),
+            "warnings": warnings,
+            "may_warn": may_warn,
         },
     )
 

@@ -187,3 +187,24 @@ def test_alert_lists_queries_do_not_grow(org, client, url):
     few = count()
     add(6)
     assert count() == few
+
+
+def test_a_warning_shows_on_the_risk_points_and_the_flowchart(org, client, make_power):
+    from powers import services as power_services
+    from tests.risks.test_approval import approved_points
+
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    version = make_power()
+    power_services.draft_publish(user=staff, version=version)
+    [point] = approved_points(org, 1)
+    type(point).objects.filter(pk=point.pk).update(power=version.power, step_key="S2")
+    client.force_login(staff)
+    flowchart = client.get(f"/powers/v/{version.pk}/").content.decode()
+    assert 'class="step warned"' not in flowchart
+    warning = issue(staff, org, target="department", risk_points=[point])
+    detail = client.get(f"/risks/{point.pk}/").content.decode()
+    assert 'data-testid="open-warning"' in detail and warning.number in detail
+    flowchart = client.get(f"/powers/v/{version.pk}/").content.decode()
+    assert flowchart.count('class="step warned"') == 1 and 'data-key="S2"' in flowchart
+    public = client.get(f"/public/powers/{version.pk}/").content.decode()
+    assert 'class="step warned"' not in public  # the public sees no warnings
