@@ -317,6 +317,18 @@ class RiskWarning(models.Model):
         return self.status in OPEN_WARNING_STATUSES
 
     @property
+    def issuer_name(self) -> str:
+        """The issuing body as an official document names it."""
+        node = self.issuer_node
+        if self.issuer_role == "commission":
+            return f"中共{node.name}纪律检查委员会"
+        if self.issuer_role == "discipline":
+            return f"{node.name}纪检监察室"
+        if self.issuer_role in ("unit_chief", "leadership", "lg_office"):
+            return f"{node.name}廉政风险防控工作领导小组"
+        return node.name
+
+    @property
     def disposal_labels(self) -> list[str]:
         return [str(Disposal(d).label) for d in self.disposals if d in Disposal.values]
 
@@ -366,11 +378,18 @@ class WarningReply(models.Model):
 
 
 class WarningEvent(models.Model):
-    """Append-only trail of a warning: issued, reminded, replied, accepted, returned,
-    escalated, closed."""
+    """Append-only trail of a warning: issued, replied, accepted, returned, escalated, closed."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        REPLIED = "replied", _("Replied in writing")
+        ACCEPTED = "accepted", _("Reply accepted")
+        RETURNED = "returned", _("Reply returned for more")
+        ESCALATED = "escalated", _("Reply overdue: escalated")
+        CLOSED = "closed", _("Rectification verified; closed")
 
     warning = models.ForeignKey(RiskWarning, verbose_name=_("warning"), on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("what"), max_length=20)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from django.utils import translation
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -52,11 +53,17 @@ class Seal(Flowable):
 
 
 def warning_notice_pdf(warning) -> bytes:
-    from alerts.models import Disposal, WarningColour
+    """The notice, always in Chinese (it is an official document)."""
+    with translation.override("zh-hans"):
+        return _notice(warning)
+
+
+def _notice(warning) -> bytes:
+    from alerts.models import WarningColour
 
     font = register_font()
     colour = WarningColour.objects.filter(level=warning.level).first()
-    issuer = warning.issuer_node.name
+    issuer = warning.issuer_name
     base = ParagraphStyle("body", fontName=font, fontSize=12, leading=22, firstLineIndent=24)
     plain = ParagraphStyle("plain", parent=base, firstLineIndent=0)
     head = ParagraphStyle("head", fontName=font, fontSize=22, leading=30, alignment=TA_CENTER, textColor="#c62828")
@@ -68,7 +75,7 @@ def warning_notice_pdf(warning) -> bytes:
         "post": f"{warning.unit.name}{warning.node.name}{warning.post.name if warning.post else ''}岗位",
         "person": f"{warning.person.name if warning.person else ''}同志",
     }[warning.target_kind]
-    disposals = "；".join(str(Disposal(d).label) for d in warning.disposals)
+    disposals = "；".join(warning.disposal_labels)
     story = [
         Paragraph(escape(issuer), head),
         Spacer(1, 4 * mm),

@@ -15,7 +15,7 @@ from org.permissions import user_perms
 
 MENU = [
     MenuEntry("alerts.mine", _("Warnings to me"), "alerts:mine", "bell-fill", None, 8),
-    MenuEntry("alerts.list", _("Warnings"), "alerts:list", "traffic-light", "alert.view", 25),
+    MenuEntry("alerts.list", _("Warnings"), "alerts:list", "exclamation-octagon", "alert.view", 25),
     MenuEntry("alerts.info", _("Risk information"), "alerts:info_list", "archive", "alert.view", 26),
     MenuEntry(
         "alerts.petitions", _("Petitions and reports"), "alerts:petitions", "envelope-paper", "petition.manage", 27

@@ -8,6 +8,9 @@ class Command(BaseCommand):
     help = "Create the demo district (idempotent) and print the demo accounts, one per role."
 
     def handle(self, *args, **options):
+        from alerts import presets as alert_presets
+        from alerts.demo import seed_alerts
+        from alerts.models import InfoKindRule, WarningColour
         from powers import presets as power_presets
         from powers.demo import seed_powers
         from powers.models import PowerType
@@ -23,11 +26,13 @@ class Command(BaseCommand):
             result = seed_demo()
             powers = seed_powers()
             risks = seed_risks()
+            alert_presets.ensure_presets(WarningColour, InfoKindRule)
+            warnings = seed_alerts()
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据就绪 Demo data ready: {result['units']} units, {result['departments']} departments, "
                 f"{result['posts']} posts, {result['cadres']} cadres; "
-                f"{powers} new power items, {risks} new risk points."
+                f"{powers} new power items, {risks} new risk points, {warnings} new warnings."
             )
         )
         self.stdout.write(f"\n演示账号 Demo accounts (password / 密码: {DEMO_PASSWORD}):")
