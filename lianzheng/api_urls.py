@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from alerts import api as alerts_api
 from org import api as org_api
 from powers import api as powers_api
 from risks import api as risks_api
@@ -12,6 +13,7 @@ router = DefaultRouter()
 org_api.register(router)
 powers_api.register(router)
 risks_api.register(router)
+alerts_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

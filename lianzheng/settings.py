@@ -224,6 +224,14 @@ SPECTACULAR_SETTINGS = {
         "RiskKindEnum": "risks.models.RiskKind",
         "NodeKindEnum": "org.models.NodeKind",
         "GradeEnum": "risks.models.Grade",
+        "RiskSourceEnum": "risks.models.Source",
+        "InfoKindEnum": "alerts.models.InfoKind",
+        "InfoSourceEnum": "alerts.models.InfoSource",
+        "PetitionKindEnum": "alerts.models.PetitionKind",
+        "PetitionStatusEnum": "alerts.models.PetitionStatus",
+        "WarningStatusEnum": "alerts.models.WarningStatus",
+        "WarningEventKindEnum": "alerts.models.WarningEvent.Kind",
+        "TargetKindEnum": "alerts.models.TargetKind",
     },
 }
 
