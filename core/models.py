@@ -74,3 +74,46 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component} {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """A document built in the background (a big PDF or workbook) for the user who asked.
+
+    `kind` names a builder in core.exports' registry; `params` are its JSON arguments. The
+    worker claims the job with a conditional UPDATE (queued → running), so a doubled task
+    builds it once.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    total = models.PositiveIntegerField(_("items"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200, blank=True, default="")
+    error = models.TextField(_("error"), blank=True, default="")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        indexes = [models.Index(fields=["requested_by", "-id"], name="core_export_requester")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

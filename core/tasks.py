@@ -7,6 +7,7 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from core import exports
 from core.models import Heartbeat
 
 
@@ -25,3 +26,9 @@ def email_notification(notification_id: int) -> bool:
     from core.services import notification_email_send
 
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(name="core.tasks.run_export", soft_time_limit=exports.SOFT_TIME_LIMIT, time_limit=exports.TIME_LIMIT)
+def run_export(job_id: int) -> bool:
+    """Build one background export (core.exports); a doubled task builds it once."""
+    return exports.export_run(job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import export_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
     path("history/<str:model>/<int:pk>/", views.history, name="history"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
 ]

@@ -17,3 +17,4 @@ class RisksConfig(AppConfig):
         todo.register(todos.risk_todos)
         risk_nodes.register(step_grades)
         risk_nodes.register_public(public_points)
+        from risks import output_views  # noqa: F401 - registers the "risks.system_table" background export

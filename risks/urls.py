@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from risks import review_views, views
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("sets/submit/", review_views.set_submit, name="set_submit"),
     path("sets/<int:pk>/decide/", review_views.set_decide, name="set_decide"),
     path("rollup/", review_views.rollup, name="rollup"),
+    path("outputs/", include("risks.output_urls")),
 ]
