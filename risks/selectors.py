@@ -166,7 +166,7 @@ def rollup(*, user, node: OrgNode | None = None, post: Post | None = None) -> Ro
             )
             .order_by()
         }
-        for child in node.get_children().only("pk", "name", "kind", "path"):
+        for child in OrgNode.objects.get_children(node).only("pk", "name", "kind", "path"):
             row = per_child.get(child.path)
             if row:
                 children.append({"node": child, **{k: row[k] for k in ("n", "g1", "g2", "g3")}})
