@@ -10,7 +10,7 @@ from risks.models import RiskPoint
 
 class WarningForm(StyledFormMixin, forms.Form):
     level = forms.TypedChoiceField(label=_("Colour"), coerce=int, widget=forms.RadioSelect)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Subject"), max_length=200)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 5}))
     disposals = forms.MultipleChoiceField(
         label=_("Disposal"), choices=Disposal.choices, widget=forms.CheckboxSelectMultiple
@@ -62,7 +62,7 @@ class CloseForm(StyledFormMixin, forms.Form):
 class InfoForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=InfoKind.choices)
     source = forms.ChoiceField(label=_("Source"), choices=InfoSource.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}))
     trigger_date = forms.DateField(
         label=_("Trigger date"),

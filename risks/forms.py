@@ -81,7 +81,7 @@ class MeasureProgressForm(StyledFormMixin, forms.ModelForm):
 
 
 class CommentPeriodForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=_("Subject"), max_length=120)
     working_days = forms.IntegerField(label=_("Working days for comment"), min_value=1, max_value=30, initial=5)
 
 
