@@ -142,6 +142,118 @@ POINTS = [
         2,
         "returned",
     ),
+    (
+        "QH-SJJ",
+        "post",
+        "执法稽查大队",
+        "稽查员",
+        "岗位职责",
+        "integrity",
+        "查处案件中以罚代刑、违规减免罚款",
+        "处罚决定与调查终结报告不一致；同类案件罚款幅度差异大",
+        None,
+        "",
+        "backward",
+        1,
+        1,
+        "approved",
+    ),
+    (
+        "QH-SJJ",
+        "post",
+        "登记注册科",
+        "登记员",
+        "业务流程",
+        "integrity",
+        "对材料不全的申请违规办理登记",
+        "容缺受理后未跟踪补齐材料",
+        None,
+        "",
+        "three_questions",
+        2,
+        2,
+        "review",
+    ),
+    (
+        "QH-ZJJ",
+        "post",
+        "建筑市场管理科",
+        "招投标监管员",
+        "岗位职责",
+        "integrity",
+        "招投标监管中泄露标底、默许串通投标",
+        "投标文件雷同；同一批企业轮流中标",
+        None,
+        "",
+        "backward",
+        1,
+        1,
+        "approved",
+    ),
+    (
+        "QH-ZJJ",
+        "post",
+        "房地产管理科",
+        "预售许可审核员",
+        "制度机制",
+        "integrity",
+        "对不符合条件的项目违规发放商品房预售许可",
+        "形象进度未达标即发证",
+        None,
+        "",
+        "forward",
+        2,
+        1,
+        "approved",
+    ),
+    (
+        "QH-CZJ",
+        "post",
+        "政府采购办",
+        "采购监管员",
+        "业务流程",
+        "integrity",
+        "政府采购中指定品牌、量身定制采购需求",
+        "技术参数指向特定产品；质疑投诉集中",
+        None,
+        "",
+        "backward",
+        1,
+        2,
+        "approved",
+    ),
+    (
+        "QH-CZJ",
+        "post",
+        "国库支付中心",
+        "支付审核员",
+        "岗位职责",
+        "efficiency",
+        "支付审核不严、拨付资金拖延",
+        "支付凭证要素不全即支付；超时限办理",
+        None,
+        "",
+        "forward",
+        1,
+        3,
+        "draft",
+    ),
+    (
+        "QH-JW",
+        "post",
+        "信访室",
+        "信访接待员",
+        "思想道德",
+        "integrity",
+        "泄露举报人信息或举报内容",
+        "举报人遭打击报复；举报材料转给被举报人",
+        None,
+        "",
+        "three_questions",
+        2,
+        1,
+        "approved",
+    ),
 ]
 
 
@@ -194,9 +306,8 @@ def seed_risks() -> int:
         )
         _drive(point, state, admin)
         created += 1
-    if created:
-        _measures(admin)
-        _comment_and_sets(admin)
+    _measures(admin)
+    _comment_and_sets(admin)
     return created
 
 
@@ -222,6 +333,15 @@ def _drive(point: RiskPoint, state: str, admin) -> None:
 
 
 MEASURES = {
+    "查处案件中以罚代刑、违规减免罚款": [
+        ("制度", "行政处罚案件实行集体审议和法制审核", "法制科每季度评查案卷10%", 45, "in_progress"),
+    ],
+    "招投标监管中泄露标底、默许串通投标": [
+        ("科技", "电子招投标全流程留痕，异常雷同自动预警", "每月导出预警清单核查", 20, "planned"),
+    ],
+    "政府采购中指定品牌、量身定制采购需求": [
+        ("监督", "采购需求经专家论证并公开征求意见", "纪检监察室抽查采购文件", -5, "planned"),
+    ],
     "审查起诉中接受当事人或其亲友请托、收受财物": [
         ("制度", "落实过问或干预司法办案记录报告制度", "纪检监察室每季度核查记录台账", 60, "planned"),
         ("教育", "每月开展一次警示教育，学习典型案例", "查阅教育台账和签到表", -10, "in_progress"),
@@ -253,6 +373,8 @@ def _measures(admin) -> None:
         if point.post_id:
             holder = Person.objects.filter(holdings__post=point.post, holdings__end_date__isnull=True).first()
         owner = holder or Person.objects.filter(unit=point.unit).order_by("pk").first()
+        if point.measures.exists():
+            continue
         for kind, description, check, days, status in rows:
             measure = services.measure_create(
                 user=admin,
@@ -272,7 +394,11 @@ def _measures(admin) -> None:
 def _comment_and_sets(admin) -> None:
     """A public comment period open at the procuratorate (with a comment) and the
     environment bureau's set returned by the district commission (二上二下)."""
+    from risks.models import CommentPeriod, SetRound
+
     jcy, hbj = OrgNode.objects.get(code="QH-JCY"), OrgNode.objects.get(code="QH-HBJ")
+    if CommentPeriod.objects.filter(unit=jcy).exists() or SetRound.objects.filter(unit=hbj).exists():
+        return
     period = approval.comment_period_open(
         user=admin, unit=jcy, title="清河区人民检察院2026年度廉政风险点公示", working_days=7
     )

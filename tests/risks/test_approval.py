@@ -328,3 +328,21 @@ def test_two_up_two_down(org):
     assert second.status == SetRoundStatus.ACCEPTED
     with pytest.raises(ValidationError):
         approval.set_submit(user=office, unit=org.unit_a)
+
+
+def test_a_comment_period_over_the_national_day_closes_on_the_right_day(org, monkeypatch):
+    import chinese_calendar
+
+    approved_points(org, 1)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: dt.date(2026, 9, 29))
+    period = approval.comment_period_open(
+        user=org.users[Role.DISCIPLINE_STAFF], unit=org.unit_a, title="国庆前公示", working_days=5
+    )
+    day, left = dt.date(2026, 9, 29), 5  # counted independently on chinesecalendar
+    while left:
+        day += dt.timedelta(days=1)
+        left -= chinese_calendar.is_workday(day)
+    assert period.closes_on == day and day > dt.date(2026, 10, 8)
+    assert approval.comment_periods_close(today=dt.date(2026, 10, 8)) == 0  # the holiday does not count
+    assert approval.comment_periods_close(today=day) == 0
+    assert approval.comment_periods_close(today=day + dt.timedelta(days=1)) == 1
