@@ -18,6 +18,8 @@ from risks.models import (
     ApprovalStage,
     CommentPeriod,
     CommentPeriodStatus,
+    GradingRule,
+    MeasureType,
     PublicComment,
     Review,
     ReviewStatus,
@@ -27,6 +29,7 @@ from risks.models import (
     RiskStatus,
     SetRoundStatus,
 )
+from risks.presets import ensure_presets, ensure_routing
 from tests.factories import UserFactory, person_holding, role
 
 pytestmark = pytest.mark.django_db
@@ -213,6 +216,9 @@ def test_the_queue_and_todo_count_what_awaits_the_user(org, django_assert_max_nu
 def test_two_approvers_at_once_only_one_decision_counts(org):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    # A transactional test may follow another that flushed the data migrations' presets.
+    ensure_presets(RiskCategory, GradingRule)
+    ensure_routing(ApprovalStage, MeasureType)
     staff = org.users[Role.DISCIPLINE_STAFF]
     heads = [org.users[Role.DEPARTMENT_HEAD], UserFactory()]
     role(heads[1], Role.DEPARTMENT_HEAD, org.dept_a1)
