@@ -16,4 +16,7 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
     && chown -R lianzheng /var/lib/lianzheng
 USER lianzheng
 EXPOSE 8000
-CMD ["gunicorn", "lianzheng.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# The access log names no client address: an anonymous report on the public portal must not
+# be traceable to its sender through the logs (the application stores none either).
+CMD ["gunicorn", "lianzheng.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-", \
+     "--access-logformat", "%(t)s \"%(r)s\" %(s)s %(b)s %(L)ss"]

@@ -220,8 +220,9 @@ def public_report(
         due_on=_due(today),
     )
     petition.full_clean()
-    petition._change_reason = ""
+    petition.skip_history_when_saving = True  # no audit row timestamped to the second of sending
     petition.save()
+    del petition.skip_history_when_saving
     _notify_office(petition)
     return petition, code
 

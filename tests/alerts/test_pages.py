@@ -65,6 +65,8 @@ def test_anonymous_report_round_trip_leaves_no_trace_of_the_reporter(org, client
     assert REPORTER_IP not in dump and code not in dump and code.replace("-", "") not in dump
     assert REPORTER_IP not in caplog.text and code not in caplog.text
     assert Session.objects.count() == sessions
+    assert not petition.history.exists()  # no audit row timestamped to the second of sending
+    services.petition_assign(user=staff, petition=Petition.objects.get(), assignee=staff)
     history = petition.history.first()
     assert not hasattr(history, "reporter_name") and not hasattr(history, "receipt_hash")
 
