@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Disposal, InfoKind, InfoSource, PetitionChannel, PetitionKind, WarningColour
 from core.forms import StyledFormMixin
+from org.models import Person, Post
 from risks.models import RiskPoint
 
 
@@ -69,6 +70,28 @@ class InfoForm(StyledFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The conclusion, approval or event the entry deadline counts from."),
     )
+    posts = forms.ModelMultipleChoiceField(label=_("Posts concerned"), queryset=Post.objects.none(), required=False)
+    people = forms.ModelMultipleChoiceField(label=_("People concerned"), queryset=Person.objects.none(), required=False)
+    risk_points = forms.ModelMultipleChoiceField(
+        label=_("Risk points concerned"), queryset=RiskPoint.objects.none(), required=False
+    )
+
+    def __init__(self, *args, node, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = node.owning_unit() or node
+        self.fields["posts"].queryset = Post.objects.filter(department__path__startswith=node.path).select_related(
+            "department"
+        )
+        self.fields["posts"].label_from_instance = lambda p: f"{p.department.name} · {p.name}"
+        self.fields["people"].queryset = Person.objects.filter(unit=unit, is_active=True).order_by("name")
+        self.fields["risk_points"].queryset = RiskPoint.objects.filter(
+            node__path__startswith=node.path, status="approved"
+        ).order_by("grade")
+        self.fields["risk_points"].label_from_instance = lambda p: (
+            f"{p.get_grade_display()} · {str(p.description)[:40]}"
+        )
+        for name in ("posts", "people", "risk_points"):
+            self.fields[name].widget.attrs["size"] = 6
 
 
 class PetitionForm(StyledFormMixin, forms.Form):

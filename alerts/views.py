@@ -294,7 +294,7 @@ def info_new(request):
         initial.update(
             {"title": petition.subject, "content": petition.findings or petition.content, "source": "petition"}
         )
-    form = InfoForm(request.POST or None, initial=initial)
+    form = InfoForm(request.POST or None, initial=initial, node=node)
     if request.method == "POST" and form.is_valid():
         try:
             info = services.info_record(user=request.user, node=node, petition=petition, **form.cleaned_data)
@@ -319,7 +319,13 @@ def info_detail(request, pk: int):
     return render(
         request,
         "alerts/info.html",
-        {"info": info, "warnings": info.warnings.all(), "points": info.risk_points.all(), "posts": info.posts.all()},
+        {
+            "info": info,
+            "warnings": info.warnings.all(),
+            "points": info.risk_points.all(),
+            "posts": info.posts.select_related("department"),
+            "people": info.people.all(),
+        },
     )
 
 

@@ -210,3 +210,46 @@ def test_a_warning_shows_on_the_risk_points_and_the_flowchart(org, client, make_
     assert flowchart.count('class="step warned"') == 1 and 'data-key="S2"' in flowchart
     public = client.get(f"/public/powers/{version.pk}/").content.decode()
     assert 'class="step warned"' not in public  # the public sees no warnings
+
+
+def test_information_links_the_posts_people_and_points_it_concerns(org, client):
+    from tests.risks.test_approval import approved_points
+
+    [point] = approved_points(org, 1)
+    holder = person_holding(org.post_a1, username="jcg")
+    client.force_login(org.users[Role.DISCIPLINE_STAFF])
+    response = client.post(
+        f"/alerts/info/new/?node={org.unit_a.pk}",
+        {
+            "kind": "warning",
+            "source": "audit",
+            "title": "审计发现",
+            "content": "……",
+            "trigger_date": "2026-11-02",
+            "posts": [org.post_a1.pk],
+            "people": [holder.pk],
+            "risk_points": [point.pk],
+        },
+    )
+    assert response.status_code == 302
+    info = services.RiskInfo.objects.get()
+    assert (list(info.posts.all()), list(info.people.all()), list(info.risk_points.all())) == (
+        [org.post_a1],
+        [holder],
+        [point],
+    )
+    page = client.get(f"/alerts/info/{info.pk}/").content.decode()
+    assert holder.name in page and org.post_a1.name in page
+    # a post of another unit is not offered
+    other = client.post(
+        f"/alerts/info/new/?node={org.unit_a.pk}",
+        {
+            "kind": "tip",
+            "source": "event",
+            "title": "x",
+            "content": "x",
+            "trigger_date": "2026-11-02",
+            "posts": [org.post_b1.pk],
+        },
+    )
+    assert other.status_code == 200 and services.RiskInfo.objects.count() == 1
