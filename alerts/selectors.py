@@ -129,3 +129,18 @@ def warnings_touching(point) -> QuerySet[RiskWarning]:
         .distinct()
         .order_by("level", "-id")
     )
+
+
+def petition_handlers(petition: Petition):
+    """Who may handle a petition: the discipline office of its unit and the commission
+    above it."""
+    from django.contrib.auth import get_user_model
+
+    from org.models import Role, RoleAssignment
+
+    unit = petition.node.owning_unit() or petition.node
+    assignments = RoleAssignment.objects.filter(
+        Q(role=Role.DISCIPLINE_STAFF, node=unit)
+        | Q(role=Role.DISCIPLINE_COMMISSION, node__path__in=unit.path_prefixes(), include_descendants=True)
+    )
+    return get_user_model().objects.filter(pk__in=assignments.values("user"), is_active=True).order_by("username")

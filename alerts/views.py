@@ -399,6 +399,7 @@ def petition_detail(request, pk: int):
             "form": form if petition.status in (PetitionStatus.RECEIVED, PetitionStatus.ASSIGNED) else None,
             "unit": unit,
             "can_warn": bool(authority.levels_for(request.user, unit=unit, department=None)),
+            "handlers": selectors.petition_handlers(petition),
             "infos": petition.infos.all(),
             "today": timezone.localdate(),
         },
@@ -408,10 +409,14 @@ def petition_detail(request, pk: int):
 @login_required
 @require_POST
 def petition_take(request, pk: int):
-    """The handler takes a petition on (assigns it to themselves)."""
-    petition = get_object_or_404(Petition, pk=pk)
+    """Assign a petition: to someone who may handle it (`assignee`), or to oneself."""
+    petition = get_object_or_404(Petition.objects.select_related("node"), pk=pk)
+    require(request.user, "petition.manage", petition)
+    assignee = request.user
+    if request.POST.get("assignee"):
+        assignee = get_object_or_404(selectors.petition_handlers(petition), pk=int_param(request.POST["assignee"]) or 0)
     try:
-        services.petition_assign(user=request.user, petition=petition, assignee=request.user)
+        services.petition_assign(user=request.user, petition=petition, assignee=assignee)
         messages.success(request, _("You are handling this petition."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -253,3 +253,25 @@ def test_information_links_the_posts_people_and_points_it_concerns(org, client):
         },
     )
     assert other.status_code == 200 and services.RiskInfo.objects.count() == 1
+
+
+def test_a_petition_is_assigned_to_someone_who_may_handle_it(org, client):
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    petition = services.petition_register(
+        user=staff,
+        channel="visit",
+        kind="petition",
+        node=org.unit_a,
+        subject="来访",
+        content="…",
+        received_on=dt.date(2026, 11, 2),
+    )
+    client.force_login(staff)
+    chief = org.users[Role.UNIT_CHIEF]
+    assert client.post(f"/alerts/petitions/{petition.pk}/take/", {"assignee": chief.pk}).status_code == 404
+    commission = org.users[Role.DISCIPLINE_COMMISSION]
+    client.post(f"/alerts/petitions/{petition.pk}/take/", {"assignee": commission.pk})
+    petition.refresh_from_db()
+    assert petition.assignee == commission and petition.status == PetitionStatus.ASSIGNED
+    client.force_login(org.users[Role.UNIT_CHIEF])
+    assert client.post(f"/alerts/petitions/{petition.pk}/take/").status_code == 403
