@@ -108,6 +108,18 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A PostgreSQL read replica for safe requests (lianzheng/db_router.py). Without one, the
+# `replica` alias is the primary itself (a test mirror), so code and tests see one shape.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lianzheng.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.append("lianzheng.db_router.ReplicaReadsMiddleware")
+else:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = []
+
 # --- Cache and sessions: no state in a web process ----------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
