@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import FileExtensionValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,24 +33,10 @@ from alerts.models import (
     WarningStatus,
 )
 from core.services import notify
+from core.uploads import check_attachment
 from core.workdays import add_workdays, workdays_between
 from org.models import NodeKind, OrgNode, Person, Post
 from org.permissions import has_perm
-
-ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "ofd", "zip"]
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def check_attachment(upload, field: str = "attachment") -> None:
-    if upload is None:
-        return
-    try:
-        FileExtensionValidator(ATTACHMENT_EXTENSIONS)(upload)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({field: _("The file is larger than 20 MB.")})
-
 
 # --- risk information ---------------------------------------------------------------------
 

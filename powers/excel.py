@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.uploads import ImportFailed, RowError
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import has_perm
 from powers import services
@@ -42,20 +43,6 @@ POWER_COLUMNS = [
 BASIS_COLUMNS = ["权力编码", "法律法规", "条款"]
 STEP_COLUMNS = ["权力编码", "环节编号", "环节名称", "责任岗位", "时限（工作日）", "审查要点", "下一环节"]
 SEP = "；"
-
-
-@dataclass
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
 
 
 @dataclass

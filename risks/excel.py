@@ -36,6 +36,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.uploads import ImportFailed, RowError
 from org.models import NodeKind, OrgNode, Person, Post
 from org.permissions import has_perm
 from powers.models import Power, ProcessStep, VersionStatus
@@ -77,20 +78,6 @@ POINT_COLUMNS = [
 ]
 MEASURE_COLUMNS = ["风险点编号", "措施类型", "措施内容", "检查方式", "责任人", "完成期限", "状态"]
 CHUNK = 500
-
-
-@dataclass
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
 
 
 @dataclass

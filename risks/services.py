@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import notify
+from core.uploads import check_attachment
 from org.models import NodeKind, OrgNode, Person, Post, PostHolding
 from org.permissions import has_perm
 from powers.models import Power, ProcessStep, VersionStatus
@@ -169,20 +169,6 @@ def risk_update(*, user, point: RiskPoint, grade: int | None = None, grade_reaso
 
 # --- prevention measures ----------------------------------------------------------------
 
-EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "ofd", "zip"]
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-
-
-def _check_evidence(upload) -> None:
-    if upload is None:
-        return
-    try:
-        FileExtensionValidator(EVIDENCE_EXTENSIONS)(upload)
-    except ValidationError as exc:
-        raise ValidationError({"evidence": exc.messages}) from exc
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"evidence": _("The file is larger than 20 MB.")})
-
 
 def may_manage_measures(user, point: RiskPoint) -> bool:
     return may_record(user, scope=point.scope, node=point.node, post=point.post)
@@ -237,7 +223,7 @@ def measure_update(*, user, measure: Measure, **fields) -> Measure:
     unknown = set(fields) - progress - {"type", "description", "check_method", "owner", "deadline"}
     if unknown:
         raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
-    _check_evidence(fields.get("evidence") or None)
+    check_attachment(fields.get("evidence") or None, "evidence")
     if not fields.get("evidence"):
         fields.pop("evidence", None)
     for name, value in fields.items():
