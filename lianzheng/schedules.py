@@ -31,4 +31,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=0, hour=8),
         "options": {"expires": 3 * 3600},
     },
+    # The dashboards' summary tables (idempotent; a missed run only leaves them older).
+    "dashboards.refresh_tallies": {
+        "task": "dashboards.tasks.refresh_tallies",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
 }

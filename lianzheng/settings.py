@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "alerts",
     "assessment",
     "powers",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

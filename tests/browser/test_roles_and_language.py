@@ -14,18 +14,20 @@ READER = EVERYONE | {"org.tree", "org.posts", "org.people", "powers.list", "risk
 READER |= {"risks.queue", "risks.measures", "risks.rollup", "risks.periods", "risks.sets"}
 ALERTS = READER | {"alerts.list", "alerts.info"}  # the roles that read warnings and information
 MANAGER = ALERTS | {"org.roles", "core.calendar", "core.api", "alerts.petitions"}
+DASH = {"dashboards.dashboard"}  # dashboard.view: the commission, unit chiefs, the leading group's readers
+BENCH = {"dashboards.workbench"}  # the discipline offices' workbench
 EXPECTED_MENUS = {
-    "jiwei": MANAGER,
-    "jijian": MANAGER,
-    "reader": ALERTS,
+    "jiwei": MANAGER | DASH | BENCH,
+    "jijian": MANAGER | BENCH,
+    "reader": ALERTS | DASH,
     "lgoffice": ALERTS,
-    "chief": ALERTS,
+    "chief": ALERTS | DASH,
     "deputy": ALERTS,
     "member": ALERTS,
     "depthead": ALERTS,
     "cadre": READER,
     "supervisor": READER,
-    "admin": MANAGER | {"admin"},
+    "admin": MANAGER | DASH | BENCH | {"admin"},
 }
 
 

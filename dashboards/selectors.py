@@ -1,0 +1,306 @@
+"""Reads of the dashboards: every figure comes from the summary tables, never the raw
+registers, in a fixed number of queries whatever the number of child nodes.
+
+A node's rows count its whole subtree. When the reader may not open some child of the
+node (a unit chief whose role does not reach the unit's sub-units), those children's rows
+are subtracted, so each reader sees only the figures of what they may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from alerts.models import PetitionStatus, WarningColour, WarningLevel, WarningStatus
+from dashboards.models import NodeTally, PetitionTally, RiskTally, TallyRun, WarningTally
+from org.models import NodeKind, OrgNode
+from org.permissions import has_perm
+from risks.models import Grade, RiskKind, RiskStatus
+
+GRADE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#f1c40f"}
+TREND_MONTHS = 12
+
+
+@dataclass
+class Chart:
+    """One chart's numbers: the table under it, its CSV, and what ECharts draws."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    links: list[int | None] = field(default_factory=list)  # per row: the node a click opens
+    spec: dict = field(default_factory=dict)
+
+    def table(self) -> list[tuple[int | None, list]]:
+        """(the node a row opens, its cells) for the HTML table."""
+        links = self.links or [None] * len(self.rows)
+        return list(zip(links, self.rows, strict=True))
+
+    def data(self) -> dict:
+        return {"columns": self.columns, "rows": self.rows, "links": self.links, "spec": self.spec}
+
+
+@dataclass
+class Dashboard:
+    node: OrgNode
+    ancestors: list[OrgNode]
+    children: list[OrgNode]
+    figures: dict[str, int]
+    total_points: int
+    charts: dict[str, Chart]
+    refreshed: TallyRun | None
+
+    @property
+    def stale(self) -> bool:
+        """Older than three refresh periods: the scheduled job is not running."""
+        from django.utils import timezone
+
+        return self.refreshed is None or self.refreshed.finished_at < timezone.now() - dt.timedelta(minutes=15)
+
+    def chart_data(self) -> dict:
+        return {name: chart.data() for name, chart in self.charts.items()}
+
+
+def dashboard_nodes(user, node: OrgNode) -> tuple[list[OrgNode], list[OrgNode], list[OrgNode]]:
+    """(the node's ancestors the user may open, its children they may open, those they may not)."""
+    prefixes = node.path_prefixes()[:-1]
+    below = Q(path__startswith=node.path, depth=node.depth + 1) & ~Q(kind=NodeKind.DEPARTMENT)
+    everyone = list(OrgNode.objects.filter(Q(path__in=prefixes) | below).order_by("path"))
+    ancestors = sorted((n for n in everyone if n.depth < node.depth), key=lambda n: n.depth)
+    children = sorted((n for n in everyone if n.depth > node.depth), key=lambda n: n.path)
+    shown = [c for c in children if has_perm(user, "dashboard.view", c)]
+    hidden = [c for c in children if c not in shown]
+    return [a for a in ancestors if has_perm(user, "dashboard.view", a)], shown, hidden
+
+
+def _net(rows, node_id: int, hidden: set[int]) -> dict:
+    """{key: count} of the node minus its hidden children, from (node id, key, count) rows."""
+    out: dict = defaultdict(int)
+    for where, key, n in rows:
+        if where == node_id:
+            out[key] += n
+        elif where in hidden:
+            out[key] -= n
+    return out
+
+
+def build(user, node: OrgNode) -> Dashboard:
+    """The dashboard of `node` for `user` (who may view it: the view checks)."""
+    ancestors, children, hidden_nodes = dashboard_nodes(user, node)
+    hidden = {c.pk for c in hidden_nodes}
+    ids = [node.pk, *(c.pk for c in children), *hidden]
+    child_ids = {c.pk for c in children}
+
+    risk_rows = list(
+        RiskTally.objects.filter(node_id__in=ids).values_list(
+            "node_id", "category_id", "category__name", "category__sort_order", "kind", "grade", "status", "count"
+        )
+    )
+    categories = sorted({(order, cid, name) for _n, cid, name, order, *_rest in risk_rows})
+    mine = _net(
+        ((n, (cid, kind, grade, status), c) for n, cid, _nm, _o, kind, grade, status, c in risk_rows), node.pk, hidden
+    )
+    approved = {k: v for k, v in mine.items() if k[3] == RiskStatus.APPROVED}
+    by_grade = _sum_by(approved, lambda k: k[2])
+    by_kind = _sum_by(approved, lambda k: k[1])
+    by_category = _sum_by(approved, lambda k: k[0])
+    by_status = _sum_by(mine, lambda k: k[3])
+    heat: dict[tuple[int, int], int] = defaultdict(int)
+    for n, cid, _nm, _o, _kind, _grade, status, c in risk_rows:
+        if n in child_ids and status == RiskStatus.APPROVED:
+            heat[(n, cid)] += c
+
+    node_rows = {
+        row[0]: dict(zip(NodeTally.FIELDS, row[1:], strict=True))
+        for row in NodeTally.objects.filter(node_id__in=ids).values_list("node_id", *NodeTally.FIELDS)
+    }
+    figures = dict.fromkeys(NodeTally.FIELDS, 0)
+    for f in NodeTally.FIELDS:
+        figures[f] = node_rows.get(node.pk, {}).get(f, 0) - sum(node_rows.get(h, {}).get(f, 0) for h in hidden)
+
+    warn_rows = list(
+        WarningTally.objects.filter(node_id__in=ids)
+        .values_list("node_id", "level", "status")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    warnings = _net(((n, (lv, st), c) for n, lv, st, c in warn_rows), node.pk, hidden)
+    open_by_child: dict[int, int] = defaultdict(int)
+    for n, _lv, st, c in warn_rows:
+        if n in child_ids and st != WarningStatus.CLOSED:
+            open_by_child[n] += c
+    months = _last_months(TREND_MONTHS)
+    trend_rows = (
+        WarningTally.objects.filter(node_id__in=[node.pk, *hidden], month__gte=months[0])
+        .values_list("node_id", "month", "level")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    trend = _net(((n, (m, lv), c) for n, m, lv, c in trend_rows), node.pk, hidden)
+    petitions = _net(
+        PetitionTally.objects.filter(node_id__in=ids).values_list("node_id", "status", "count"), node.pk, hidden
+    )
+    figures["warnings_open"] = sum(n for (_lv, st), n in warnings.items() if st != WarningStatus.CLOSED)
+    colours = {lv: (name, colour) for lv, name, colour in WarningColour.objects.values_list("level", "name", "colour")}
+
+    charts = [
+        _grade_chart(by_grade),
+        _category_chart(by_category, categories),
+        _kind_chart(by_kind),
+        _status_chart(by_status),
+        _heat_chart(children, categories, heat),
+        _units_chart(children, heat, node_rows, open_by_child),
+        _warning_chart(warnings, colours),
+        _trend_chart(trend, months, colours),
+        _petition_chart(petitions),
+    ]
+    return Dashboard(
+        node=node,
+        ancestors=ancestors,
+        children=children,
+        figures=figures,
+        total_points=sum(by_grade.values()),
+        charts={c.name: c for c in charts},
+        refreshed=TallyRun.objects.order_by("-finished_at").first(),
+    )
+
+
+def _sum_by(counts: dict, key) -> dict:
+    out: dict = defaultdict(int)
+    for k, n in counts.items():
+        out[key(k)] += n
+    return out
+
+
+def _last_months(n: int, today: dt.date | None = None) -> list[dt.date]:
+    from django.utils import timezone
+
+    first = (today or timezone.localdate()).replace(day=1)
+    months = [first]
+    for _i in range(n - 1):
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    return months[::-1]
+
+
+def _grade_chart(by_grade) -> Chart:
+    rows = [[str(Grade(g).label), by_grade.get(g, 0)] for g in Grade.values]
+    colours = [GRADE_COLOURS[g] for g in Grade.values]
+    return Chart(
+        "grade",
+        _("Risk points by grade"),
+        [_("Grade"), _("Risk points")],
+        rows,
+        spec={"type": "pie", "colours": colours},
+    )
+
+
+def _category_chart(by_category, categories) -> Chart:
+    rows = [[name, by_category.get(cid, 0)] for _o, cid, name in categories]
+    return Chart(
+        "category", _("Risk points by category"), [_("Category"), _("Risk points")], rows, spec={"type": "bar"}
+    )
+
+
+def _kind_chart(by_kind) -> Chart:
+    rows = [[str(k.label), by_kind.get(k.value, 0)] for k in RiskKind]
+    return Chart("kind", _("Risk points by kind"), [_("Kind"), _("Risk points")], rows, spec={"type": "pie"})
+
+
+def _status_chart(by_status) -> Chart:
+    rows = [[str(s.label), by_status.get(s.value, 0)] for s in RiskStatus]
+    return Chart("status", _("Risk points by status"), [_("Status"), _("Risk points")], rows, spec={"type": "bar"})
+
+
+def _heat_chart(children, categories, heat) -> Chart:
+    columns = [_("Unit or area"), *(name for _o, _cid, name in categories), _("Total")]
+    rows = []
+    for child in children:
+        cells = [heat.get((child.pk, cid), 0) for _o, cid, _name in categories]
+        rows.append([child.name, *cells, sum(cells)])
+    return Chart(
+        "heatmap",
+        _("Approved risk points: units by category"),
+        columns,
+        rows,
+        links=[c.pk for c in children],
+        spec={"type": "heatmap"},
+    )
+
+
+def _units_chart(children, heat, node_rows, open_by_child) -> Chart:
+    columns = [
+        _("Unit or area"),
+        _("Risk points"),
+        _("Risk posts"),
+        _("Risk nodes"),
+        _("Measures overdue"),
+        _("Open warnings"),
+        _("Replies overdue"),
+        _("Petitions overdue"),
+    ]
+    rows = []
+    for child in children:
+        f = node_rows.get(child.pk, {})
+        points = sum(n for (where, _cid), n in heat.items() if where == child.pk)
+        rows.append(
+            [
+                child.name,
+                points,
+                f.get("risk_posts", 0),
+                f.get("risk_nodes", 0),
+                f.get("measures_overdue", 0),
+                open_by_child.get(child.pk, 0),
+                f.get("replies_overdue", 0),
+                f.get("petitions_overdue", 0),
+            ]
+        )
+    return Chart(
+        "units", _("Units and areas below"), columns, rows, links=[c.pk for c in children], spec={"type": "table"}
+    )
+
+
+def _level_name(level: int, colours) -> str:
+    return colours.get(level, (str(WarningLevel(level).label), ""))[0]
+
+
+def _warning_chart(warnings, colours) -> Chart:
+    statuses = list(WarningStatus)
+    columns = [_("Warning level"), *(str(s.label) for s in statuses), _("Total")]
+    rows = []
+    for level in WarningLevel.values:
+        cells = [warnings.get((level, s.value), 0) for s in statuses]
+        rows.append([_level_name(level, colours), *cells, sum(cells)])
+    return Chart(
+        "warnings",
+        _("Warnings by colour and status"),
+        columns,
+        rows,
+        spec={"type": "stacked", "colours": [colours.get(lv, ("", "#888"))[1] for lv in WarningLevel.values]},
+    )
+
+
+def _trend_chart(trend, months, colours) -> Chart:
+    columns = [_("Month"), *(_level_name(lv, colours) for lv in WarningLevel.values), _("Total")]
+    rows = []
+    for m in months:
+        cells = [trend.get((m, lv), 0) for lv in WarningLevel.values]
+        rows.append([m.strftime("%Y-%m"), *cells, sum(cells)])
+    return Chart(
+        "trend",
+        _("Warnings issued by month"),
+        columns,
+        rows,
+        spec={"type": "trend", "colours": [colours.get(lv, ("", "#888"))[1] for lv in WarningLevel.values]},
+    )
+
+
+def _petition_chart(petitions) -> Chart:
+    rows = [[str(s.label), petitions.get(s.value, 0)] for s in PetitionStatus]
+    return Chart(
+        "petitions", _("Petitions and reports by status"), [_("Status"), _("Number")], rows, spec={"type": "bar"}
+    )
