@@ -105,6 +105,8 @@ class RiskInfo(models.Model):
             models.Index(fields=["node", "-id"], name="alerts_info_node"),
             models.Index(fields=["kind", "-id"], name="alerts_info_kind"),
             models.Index(fields=["collection_point", "is_late"], name="alerts_info_late"),
+            # the late entries alone (about 8%), for the late-by-collection-point summary
+            models.Index(fields=["node", "collection_point"], condition=Q(is_late=True), name="alerts_info_late_node"),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +187,12 @@ class Petition(models.Model):
         indexes = [
             models.Index(fields=["node", "-id"], name="alerts_petition_node"),
             models.Index(fields=["status", "due_on"], name="alerts_petition_due"),
+            # the open ones alone (the to-do counts), however many past years are answered
+            models.Index(
+                fields=["node", "status", "due_on", "id"],
+                condition=Q(status__in=["received", "assigned"]),
+                name="alerts_petition_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -307,6 +315,8 @@ class RiskWarning(models.Model):
             models.Index(fields=["node", "-id"], name="alerts_warning_node"),
             models.Index(fields=["level", "status", "-id"], name="alerts_warning_level"),
             models.Index(fields=["status", "reply_due"], name="alerts_warning_due"),
+            # an issuer's open warnings (their to-do), not everything they ever issued
+            models.Index(fields=["issued_by", "status"], name="alerts_warning_issuer"),
         ]
 
     def __str__(self) -> str:

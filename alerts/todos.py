@@ -13,6 +13,8 @@ from core.menu import MenuEntry
 from core.todo import TodoItem
 from org.permissions import user_perms
 
+OPEN_PETITION_STATUSES = ["received", "assigned"]
+
 MENU = [
     MenuEntry("alerts.mine", _("Warnings to me"), "alerts:mine", "bell-fill", None, 8),
     MenuEntry("alerts.list", _("Warnings"), "alerts:list", "exclamation-octagon", "alert.view", 25),
@@ -47,9 +49,11 @@ def alert_todos(user) -> list[TodoItem]:
             )
         )
     if "petition.manage" in user_perms(user):
-        petitions = selectors.petition_list(user=user).aggregate(
+        # both counts are of open petitions: the answered ones of past years are not read
+        still_open = selectors.petition_list(user=user).filter(status__in=OPEN_PETITION_STATUSES)
+        petitions = still_open.aggregate(
             new=Count("pk", filter=Q(status="received")),
-            overdue=Count("pk", filter=Q(status__in=["received", "assigned"], due_on__lt=today)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_PETITION_STATUSES, due_on__lt=today)),
         )
         items.append(
             TodoItem(

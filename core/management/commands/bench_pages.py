@@ -20,6 +20,7 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import override_settings
 
+from alerts.models import RiskWarning
 from org.models import NodeKind, OrgNode, Person, PostHolding, Role, RoleAssignment
 from risks.models import Measure, RiskPoint
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         unit = below.filter(kind=NodeKind.UNIT).order_by("path").first() or node
         county = below.filter(kind=NodeKind.COUNTY).order_by("path").first()
         point = self._point(unit)
+        warning = self._warning(unit, node)
         client = Client()
         client.force_login(user)
         paths = [
@@ -80,6 +82,17 @@ class Command(BaseCommand):
             *([f"/risks/{point}/"] if point else []),
             "/risks/measures/",
             "/api/v1/risks/",
+            "/alerts/",
+            "/alerts/?level=1&status=open",
+            "/alerts/?overdue=1",
+            f"/alerts/?under={unit.pk}",
+            "/alerts/info/",
+            f"/alerts/info/?under={unit.pk}&late=1",
+            "/alerts/petitions/",
+            "/alerts/mine/",
+            *([f"/alerts/{warning}/"] if warning else []),
+            "/api/v1/alerts/warnings/",
+            "/api/v1/alerts/info/",
         ] + (o["path"] or [])
         total = OrgNode.objects.filter(path__startswith=node.path).count()
         self.stdout.write(f"{connection.vendor}; user: {o['role']} over {node.name} ({total} org nodes below)")
@@ -97,6 +110,19 @@ class Command(BaseCommand):
             points = RiskPoint.objects.filter(node__path__startswith=unit.path).order_by("-pk")
             found = points.values_list("pk", flat=True).first()
         return found
+
+    def _warning(self, unit: OrgNode, node: OrgNode) -> int | None:
+        """The newest warning to the unit (or department) or below, else below the node."""
+        for where in (unit, node):
+            found = (
+                RiskWarning.objects.filter(node__path__startswith=where.path)
+                .order_by("-pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if found is not None:
+                return found
+        return None
 
     def _hold_post(self, user, node: OrgNode) -> None:
         """Link the user to the current holder of the first post below `node` that has

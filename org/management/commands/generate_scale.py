@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from tqdm import tqdm
 
+from alerts.scale import generate_alerts
 from org.models import NodeKind, OrgNode, Person, Post, PostHolding, PostRank
 from powers.scale import generate_powers
 from risks.scale import generate_risks
@@ -132,12 +133,21 @@ class Command(BaseCommand):
             default=12,
             help="Risk points per post (post, department and unit points together); 0 for none.",
         )
+        parser.add_argument(
+            "--infos-per-unit",
+            type=int,
+            default=50,
+            help="Risk information per unit (and a fifth as many petitions); 0 for none.",
+        )
+        parser.add_argument("--warnings-per-unit", type=int, default=5, help="Warnings per unit; 0 for none.")
 
     def handle(self, *args, **o):
         if o["units"] < 1 or o["posts_per_unit"] < 1:
             raise CommandError("--units and --posts-per-unit must be positive")
         if o["risks_per_post"] < 0:
             raise CommandError("--risks-per-post must not be negative")
+        if o["infos_per_unit"] < 0 or o["warnings_per_unit"] < 0:
+            raise CommandError("--infos-per-unit and --warnings-per-unit must not be negative")
         if OrgNode.objects.filter(code=o["code"]).exists():
             raise CommandError(f"A node with code {o['code']} exists; pass another --code.")
         started = time.monotonic()
@@ -161,6 +171,11 @@ class Command(BaseCommand):
                 if o["risks_per_post"] > 0
                 else 0
             )
+            alerts = (
+                generate_alerts(units, departments, posts, o["infos_per_unit"], o["warnings_per_unit"], self._bulk)
+                if o["infos_per_unit"] > 0 or o["warnings_per_unit"] > 0
+                else 0
+            )
         if connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL plans subtree joins as full scans.
             with connection.cursor() as cursor:
@@ -170,7 +185,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {len(units)} units, {len(departments)} departments, {len(posts)} posts, {powers} powers, "
-                f"{risks} risk points ({rows} rows) in {elapsed:.1f}s ({rows / max(elapsed, 1e-9):,.0f} rows/s)"
+                f"{risks} risk points, {alerts} information, petitions and warnings ({rows} rows) "
+                f"in {elapsed:.1f}s ({rows / max(elapsed, 1e-9):,.0f} rows/s)"
             )
         )
 
