@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from alerts import api as alerts_api
+from assessment import api as assessment_api
 from org import api as org_api
 from powers import api as powers_api
 from risks import api as risks_api
@@ -14,6 +15,7 @@ org_api.register(router)
 powers_api.register(router)
 risks_api.register(router)
 alerts_api.register(router)
+assessment_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -31,6 +31,23 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=0, hour=8),
         "options": {"expires": 3 * 3600},
     },
+    # Assessment: deadline reminders (each once per person and stage), evaluations past
+    # their closing date, and who must talk with whom (roles and posts change).
+    "assessment.send_reminders": {
+        "task": "assessment.tasks.send_reminders",
+        "schedule": crontab(minute=15, hour=8),
+        "options": {"expires": 3 * 3600},
+    },
+    "assessment.close_evaluations": {
+        "task": "assessment.tasks.close_evaluations",
+        "schedule": crontab(minute=20, hour=0),
+        "options": {"expires": 3 * 3600},
+    },
+    "assessment.refresh_talk_duties": {
+        "task": "assessment.tasks.refresh_talk_duties",
+        "schedule": crontab(minute=0, hour=2, day_of_week=1),
+        "options": {"expires": 6 * 3600},
+    },
     # The dashboards' summary tables (idempotent; a missed run only leaves them older).
     "dashboards.refresh_tallies": {
         "task": "dashboards.tasks.refresh_tallies",

@@ -246,6 +246,14 @@ SPECTACULAR_SETTINGS = {
         "WarningStatusEnum": "alerts.models.WarningStatus",
         "WarningEventKindEnum": "alerts.models.WarningEvent.Kind",
         "TargetKindEnum": "alerts.models.TargetKind",
+        "AssessmentStageEnum": "assessment.models.Stage",
+        "CycleStatusEnum": "assessment.models.CycleStatus",
+        "CommitmentStatusEnum": "assessment.models.CommitmentStatus",
+        "InspectionStatusEnum": "assessment.models.InspectionStatus",
+        "EvaluationStatusEnum": "assessment.models.EvaluationStatus",
+        "DecisionKindEnum": "assessment.models.DecisionKind",
+        "SpotCheckKindEnum": "assessment.models.SpotCheckKind",
+        "TalkKindEnum": "assessment.models.TalkKind",
     },
 }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("alerts/", include("alerts.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("assessment/", include("assessment.urls")),
     path("public/", include("powers.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

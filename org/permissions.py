@@ -46,16 +46,22 @@ _OFFICE = READ_PERMS | {
 # alerts.authority, not by a capability here.
 _ALERT_READ = frozenset({"alert.view"})
 _ALERT_OFFICE = frozenset({"alert.view", "alert.manage", "petition.manage"})
+# Assessment: `assessment.view` reads cycles, ledgers and scores in scope; `assessment.unit`
+# is the unit's own work (rules, self-inspection, ledger, talks); `assessment.manage` is the
+# district's (open cycles, review, spot checks, marks, Act). Who approves a commitment is
+# decided by assessment.authority, not by a capability here.
+_ASSESS_READ = frozenset({"assessment.view"})
+_ASSESS_UNIT = frozenset({"assessment.view", "assessment.unit"})
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    Role.DISCIPLINE_COMMISSION: _OFFICE | _ALERT_OFFICE | {"dashboard.view"},
-    Role.DISCIPLINE_STAFF: _OFFICE | _ALERT_OFFICE,
+    Role.DISCIPLINE_COMMISSION: _OFFICE | _ALERT_OFFICE | {"dashboard.view", "assessment.view", "assessment.manage"},
+    Role.DISCIPLINE_STAFF: _OFFICE | _ALERT_OFFICE | _ASSESS_UNIT,
     # records unit risk points; a collection point of risk information
-    Role.LEADING_GROUP_OFFICE: READ_PERMS | {"audit.view", "risk.manage", "alert.view", "alert.manage"},
-    Role.UNIT_CHIEF: READ_PERMS | _ALERT_READ | {"audit.view", "dashboard.view"},
+    Role.LEADING_GROUP_OFFICE: READ_PERMS | {"audit.view", "risk.manage", "alert.view", "alert.manage"} | _ASSESS_UNIT,
+    Role.UNIT_CHIEF: READ_PERMS | _ALERT_READ | {"audit.view", "dashboard.view"} | _ASSESS_UNIT,
     Role.DEPUTY_IN_CHARGE: READ_PERMS | _ALERT_READ,
-    Role.LEADERSHIP_MEMBER: READ_PERMS | _ALERT_READ,
+    Role.LEADERSHIP_MEMBER: READ_PERMS | _ALERT_READ | _ASSESS_READ,
     Role.DEPARTMENT_HEAD: READ_PERMS | _ALERT_READ | {"power.manage", "risk.manage"},  # their department's
-    Role.LEADING_GROUP_READER: READ_PERMS | _ALERT_READ | {"dashboard.view"},
+    Role.LEADING_GROUP_READER: READ_PERMS | _ALERT_READ | {"dashboard.view"} | _ASSESS_READ,
     Role.CADRE: READ_PERMS,
 }
 # (READ_PERMS is also what read-only grants confer: supervision, cross-unit supervision, own post.)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from alerts import public_views as alert_views
 from powers import views
@@ -13,4 +13,5 @@ urlpatterns = [
     path("comments/<int:pk>/", risk_views.comment_period, name="comment_period"),
     path("report/", alert_views.report, name="report"),
     path("report/check/", alert_views.check, name="report_check"),
+    path("commitments/", include("assessment.public_urls")),
 ]

@@ -10,7 +10,7 @@ from org.demo import DEMO_PASSWORD
 from org.models import OrgNode
 from tests.browser.conftest import login, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.dashboards.urls")]
+pytestmark = pytest.mark.browser
 
 
 def test_district_dashboard_and_drill_down_to_a_unit(demo, live_server, page):

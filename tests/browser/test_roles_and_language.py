@@ -9,21 +9,22 @@ from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 
-EVERYONE = {"core.home", "core.notifications", "alerts.mine"}
+EVERYONE = {"core.home", "core.notifications", "alerts.mine", "assessment.mine"}
 READER = EVERYONE | {"org.tree", "org.posts", "org.people", "powers.list", "risks.mine", "risks.list"}
 READER |= {"risks.queue", "risks.measures", "risks.rollup", "risks.periods", "risks.sets"}
 ALERTS = READER | {"alerts.list", "alerts.info"}  # the roles that read warnings and information
-MANAGER = ALERTS | {"org.roles", "core.calendar", "core.api", "alerts.petitions"}
+ASSESSORS = ALERTS | {"assessment.cycles"}
+MANAGER = ASSESSORS | {"org.roles", "core.calendar", "core.api", "alerts.petitions"}
 DASH = {"dashboards.dashboard"}  # dashboard.view: the commission, unit chiefs, the leading group's readers
 BENCH = {"dashboards.workbench"}  # the discipline offices' workbench
 EXPECTED_MENUS = {
     "jiwei": MANAGER | DASH | BENCH,
     "jijian": MANAGER | BENCH,
-    "reader": ALERTS | DASH,
-    "lgoffice": ALERTS,
-    "chief": ALERTS | DASH,
-    "deputy": ALERTS,
-    "member": ALERTS,
+    "reader": ASSESSORS | DASH,
+    "lgoffice": ASSESSORS,
+    "chief": ASSESSORS | DASH,
+    "deputy": ASSESSORS,  # also a leadership member
+    "member": ASSESSORS,
     "depthead": ALERTS,
     "cadre": READER,
     "supervisor": READER,

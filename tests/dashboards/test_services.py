@@ -14,7 +14,7 @@ from dashboards.services import tallies_refresh
 from risks.models import Grade, Measure, RiskKind, RiskPoint, RiskStatus
 from tests.risks.test_approval import record
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.dashboards.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _independent(node):

@@ -19,7 +19,7 @@ from org.models import NodeKind, Role
 from risks.models import RiskCategory, RiskPoint
 from tests.factories import PostFactory, UserFactory, node, role
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.dashboards.urls")]
+pytestmark = pytest.mark.django_db
 
 URL = "/dashboards/"
 

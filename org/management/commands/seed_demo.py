@@ -11,6 +11,7 @@ class Command(BaseCommand):
         from alerts import presets as alert_presets
         from alerts.demo import seed_alerts
         from alerts.models import InfoKindRule, WarningColour
+        from assessment.demo import seed_assessment
         from powers import presets as power_presets
         from powers.demo import seed_powers
         from powers.models import PowerType
@@ -28,11 +29,13 @@ class Command(BaseCommand):
             risks = seed_risks()
             alert_presets.ensure_presets(WarningColour, InfoKindRule)
             warnings = seed_alerts()
+            assessed = seed_assessment()
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据就绪 Demo data ready: {result['units']} units, {result['departments']} departments, "
                 f"{result['posts']} posts, {result['cadres']} cadres; "
-                f"{powers} new power items, {risks} new risk points, {warnings} new warnings."
+                f"{powers} new power items, {risks} new risk points, {warnings} new warnings, "
+                f"{assessed} new assessment records."
             )
         )
         self.stdout.write(f"\n演示账号 Demo accounts (password / 密码: {DEMO_PASSWORD}):")
