@@ -1,4 +1,4 @@
-"""The integrity-education ledger and heart-to-heart talks (seed 002)."""
+"""The integrity-education ledger and heart-to-heart talks."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def education_record(
     start_time: dt.time | None = None,
     materials=None,
 ) -> EducationSession:
-    """Enter a session in the unit's ledger: at least an hour (seed 002), time, place,
+    """Enter a session in the unit's ledger: at least an hour, time, place,
     participants, content and materials."""
     if unit.kind != NodeKind.UNIT:
         raise ValidationError({"unit": _("Choose a unit.")})
@@ -41,7 +41,7 @@ def education_record(
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("The date cannot be in the future.")})
     if minutes < presets.EDUCATION_MIN_MINUTES:
-        raise ValidationError({"minutes": _("A session lasts at least one hour (seed 002).")})
+        raise ValidationError({"minutes": _("A session lasts at least one hour.")})
     if form not in EducationForm.values:
         raise ValidationError({"form": _("Choose the form.")})
     if department is not None and not (
