@@ -20,6 +20,7 @@ from assessment.models import (
     CycleStatus,
     CycleUnit,
     Rating,
+    Stage,
 )
 from core.services import notify
 
@@ -64,6 +65,8 @@ def commitment_save(*, user, cycle: Cycle, own_items: list[str], submit: bool = 
     person = _person(user)
     if cycle.status != CycleStatus.OPEN or not CycleUnit.objects.filter(cycle=cycle, unit=person.unit_id).exists():
         raise ValidationError({"cycle": _("Your unit is not in this cycle.")})
+    if CycleUnit.objects.filter(cycle=cycle, unit=person.unit_id, stage=Stage.DONE).exists():
+        raise ValidationError({"cycle": _("Your unit's cycle is archived.")})
     items = _clean_items(own_items)
     commitment = Commitment.objects.filter(cycle=cycle, person=person).first()
     if commitment is not None:
