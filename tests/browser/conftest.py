@@ -67,3 +67,9 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=main-menu]")
+
+
+def logout(page, live_server) -> None:
+    """Sign out by dropping the session cookie, then show the login page."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")

@@ -8,7 +8,7 @@ import pytest
 
 from assessment.models import Commitment, CommitmentStatus, CycleUnit, InspectionStatus, SelfInspection
 from org.demo import DEMO_PASSWORD
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, logout, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,6 @@ pytestmark = pytest.mark.browser
 def assessed(demo):
     """The demo district with its assessment (seed_demo seeds it)."""
     return CycleUnit.objects.select_related("cycle").filter(unit__code="QH-JCY").order_by("-cycle__year").first()
-
-
-def logout(page, live_server):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
 
 
 def test_commitment_approved_and_self_inspection_accepted(assessed, live_server, page, settings, tmp_path):

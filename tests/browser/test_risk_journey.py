@@ -11,14 +11,9 @@ import pytest
 from org.demo import DEMO_PASSWORD
 from org.models import OrgNode
 from risks.models import PublicComment, RiskPoint, RiskStatus
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, logout, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def logout(page, live_server):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
 
 
 def test_cadre_to_head_to_discipline_office(demo, live_server, page):

@@ -9,14 +9,9 @@ import pytest
 from alerts.models import RiskWarning, WarningStatus
 from org.demo import DEMO_PASSWORD
 from risks.models import RiskPoint
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, logout, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def logout(page, live_server):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
 
 
 def test_orange_warning_issue_reply_accept_close(demo, live_server, page, settings, tmp_path):
