@@ -11,6 +11,7 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.menu import MenuEntry, register_many
+        from dashboards import report  # noqa: F401 - registers the report's background export
 
         register_many(
             [

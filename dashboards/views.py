@@ -7,11 +7,14 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from core.exports import export_request
 from core.params import int_param
 from dashboards import selectors
 from dashboards import workbench as workbench_selectors
+from dashboards.report import PERIODS, REPORT
 from org.models import NodeKind, OrgNode
 from org.permissions import require, scope_roots, user_perms
 
@@ -67,3 +70,17 @@ def workbench(request):
         raise PermissionDenied
     sections = workbench_selectors.build(request.user)
     return render(request, "dashboards/workbench.html", {"sections": sections})
+
+
+@login_required
+@require_POST
+def report(request):
+    """Have the monthly or annual report of a node built in the background."""
+    if "dashboard.view" not in user_perms(request.user):
+        raise PermissionDenied
+    node = _node(request)
+    period = request.POST.get("period", "month")
+    if period not in PERIODS:
+        raise Http404
+    job = export_request(user=request.user, kind=REPORT, params={"node": node.pk, "period": period})
+    return redirect("core:export_job", pk=job.pk)
