@@ -243,10 +243,13 @@ def _units_chart(children, heat, node_rows, open_by_child) -> Chart:
         _("Replies overdue"),
         _("Petitions overdue"),
     ]
+    points_of: dict[int, int] = defaultdict(int)
+    for (where, _cid), n in heat.items():
+        points_of[where] += n
     rows = []
     for child in children:
         f = node_rows.get(child.pk, {})
-        points = sum(n for (where, _cid), n in heat.items() if where == child.pk)
+        points = points_of.get(child.pk, 0)
         rows.append(
             [
                 child.name,

@@ -1,0 +1,156 @@
+"""Time the dashboards against the framework's floor, side by side, in one run.
+
+    manage.py bench_dashboards --over SCALE -n 30
+    manage.py bench_dashboards --over SCALE --memory 10000
+
+creates (once) a benchmark user holding the discipline commission's role over the node with
+code `--over` (the same user as `bench_pages --role commission`), then for each dashboard
+page requests a minimal view and the page `-n` times each through Django's test client (no
+network, no server) and prints requests/s of both, their ratio, p50/p95 of the page and its
+queries per request. The minimal view is routed in this module's own URLconf (the project's
+URLs plus one path), so both go through the same middleware stack, session and user lookup
+(it is `login_required`, as the pages are). Timings run with DEBUG off; queries are counted
+in one extra request per page.
+
+`--memory N` then requests the district dashboard N times and prints the process's RSS at
+the start, every 1,000 requests and at the end, to show a web worker's memory stays flat.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path
+
+from org.models import NodeKind, OrgNode, Role, RoleAssignment
+
+MINIMAL_PATH = "/__bench__/minimal/"
+PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+@login_required
+def minimal(request):
+    """The floor: a logged-in request that renders nothing."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# This module is the URLconf while the benchmark runs: the minimal view plus the project.
+urlpatterns = [
+    path(MINIMAL_PATH.strip("/") + "/", minimal),
+    path("", include(settings.ROOT_URLCONF)),
+]
+
+
+def rss_kb() -> int:
+    """The current resident set size in kB (Linux /proc), else the peak from getrusage."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class Command(BaseCommand):
+    help = "Print requests/s of the dashboards beside a minimal view's, p50/p95 and queries."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--over", required=True, help="code of the org node the commission's role covers")
+        parser.add_argument("-n", type=int, default=30, help="requests per page (and per minimal view)")
+        parser.add_argument("--memory", type=int, default=0, help="then N requests of the district dashboard")
+        parser.add_argument("--path", action="append", help="extra paths to time")
+
+    def handle(self, *args, **o):
+        node = OrgNode.objects.filter(code=o["over"]).first()
+        if node is None:
+            raise CommandError(f"no org node has code {o['over']}")
+        role = Role.DISCIPLINE_COMMISSION
+        user, _ = get_user_model().objects.get_or_create(username=f"bench-{role}-{node.pk}")
+        RoleAssignment.objects.get_or_create(user=user, role=role, node=node, defaults={"include_descendants": True})
+        below = OrgNode.objects.filter(path__startswith=node.path)
+        county = below.filter(kind=NodeKind.COUNTY).order_by("path").first()
+        unit = below.filter(kind=NodeKind.UNIT).order_by("path").first()
+        board = "/dashboards/"
+        pages = [
+            (f"dashboard {node.kind}", f"{board}?node={node.pk}"),
+            *([("dashboard county", f"{board}?node={county.pk}")] if county else []),
+            *([("dashboard unit", f"{board}?node={unit.pk}")] if unit else []),
+            (f"cockpit {node.kind}", f"{board}?node={node.pk}&cockpit=1"),
+            (f"csv units {node.kind}", f"{board}?node={node.pk}&format=csv&chart=units"),
+            ("workbench", f"{board}workbench/"),
+            *(("extra", p) for p in o["path"] or []),
+        ]
+        client = Client()
+        client.force_login(user)
+        total = below.count()
+        self.stdout.write(f"{connection.vendor}; user: {role} over {node.name} ({total} org nodes below); n={o['n']}")
+        # DEBUG off as in production; plain static URLs so no collectstatic manifest is needed
+        # (the manifest storage's lookup is one dict access per URL).
+        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
+        with override_settings(ROOT_URLCONF=__name__, DEBUG=False, STORAGES=storages):
+            self.stdout.write(
+                f"{'page':<22} {'path':<48} {'min r/s':>8} {'page r/s':>9} {'ratio':>6} "
+                f"{'p50 ms':>7} {'p95 ms':>7} {'queries':>7}"
+            )
+            for label, url in pages:
+                self._row(client, label, url, o["n"])
+            if o["memory"]:
+                if county is None:
+                    raise CommandError("no county below the node for --memory")
+                self._memory(client, f"{board}?node={county.pk}", o["memory"])
+
+    def _times(self, client, url: str, n: int) -> list[float]:
+        timings = []
+        for _i in range(n + 2):
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            timings.append(elapsed)
+        return sorted(timings[2:])  # the first two warm caches
+
+    def _row(self, client, label: str, url: str, n: int) -> None:
+        floor = self._times(client, MINIMAL_PATH, n)
+        page = self._times(client, url, n)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        floor_rps = len(floor) / sum(floor)
+        page_rps = len(page) / sum(page)
+        p95 = page[min(len(page) - 1, int(len(page) * 0.95))] * 1000
+        self.stdout.write(
+            f"{label:<22} {url:<48} {floor_rps:>8.0f} {page_rps:>9.1f} {page_rps / floor_rps:>6.2f} "
+            f"{statistics.median(page) * 1000:>7.1f} {p95:>7.1f} {len(ctx.captured_queries):>7}"
+        )
+
+    def _memory(self, client, url: str, n: int) -> None:
+        self.stdout.write(f"\nmemory: {n} requests of {url}")
+        gc.collect()
+        start = rss_kb()
+        self.stdout.write(f"{'requests':>9} {'RSS MB':>8} {'delta MB':>9} {'r/s':>7}")
+        self.stdout.write(f"{0:>9} {start / 1024:>8.1f} {0:>9.1f}")
+        started = time.perf_counter()
+        for i in range(1, n + 1):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            del response
+            if i % 1000 == 0 or i == n:
+                now = rss_kb()
+                rate = i / (time.perf_counter() - started)
+                self.stdout.write(f"{i:>9} {now / 1024:>8.1f} {(now - start) / 1024:>9.1f} {rate:>7.1f}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.stdout.write(f"peak RSS (getrusage): {peak / 1024:.1f} MB")
