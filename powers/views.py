@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.paging import keyset_page
 from core.params import int_param
+from core.uploads import MAX_UPLOAD_BYTES
 from org.models import NodeKind, OrgNode, Post
 from org.permissions import has_perm, require, scope_queryset, user_perms
 from org.views import form_errors, under_param
@@ -298,7 +299,7 @@ def unit_import(request, unit_pk: int):
     errors, result = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
-        if upload.size > 20 * 1024 * 1024:
+        if upload.size > MAX_UPLOAD_BYTES:
             form.add_error("workbook", _("The workbook is larger than 20 MB."))
         else:
             try:

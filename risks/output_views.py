@@ -25,6 +25,7 @@ from core.exports import export_request, register
 from core.forms import StyledFormMixin
 from core.models import ExportJob
 from core.params import int_param
+from core.uploads import MAX_UPLOAD_BYTES
 from org.models import NodeKind, OrgNode
 from org.permissions import has_perm, require
 from risks import excel, pdf
@@ -33,7 +34,6 @@ from risks.models import RiskPoint, RiskStatus
 SYSTEM_TABLE = "risks.system_table"
 DIRECT_LIMIT = 300  # approved points up to which the PDF is built within the request
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _unit(request, perm: str) -> OrgNode:
@@ -99,7 +99,7 @@ def import_points(request):
     errors, result = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
-        if upload.size > MAX_UPLOAD:
+        if upload.size > MAX_UPLOAD_BYTES:
             form.add_error("workbook", _("The workbook is larger than 20 MB."))
         else:
             try:
