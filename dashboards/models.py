@@ -103,3 +103,61 @@ class NodeTally(models.Model):
         return f"{self.node_id}"
 
     FIELDS = ("risk_posts", "risk_nodes", "measures_open", "measures_overdue", "replies_overdue", "petitions_overdue")
+
+
+class AssessmentTally(models.Model):
+    """The assessment figures of a node for one cycle year (the units of the node that are
+    in that year's cycle): PDCA stages, self-inspections, public commitments, integrity
+    education and heart-to-heart talks, and the scores. Completion = done / due."""
+
+    node = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    units = models.PositiveIntegerField(default=0)
+    stage_plan = models.PositiveIntegerField(default=0)
+    stage_do = models.PositiveIntegerField(default=0)
+    stage_check = models.PositiveIntegerField(default=0)
+    stage_act = models.PositiveIntegerField(default=0)
+    stage_done = models.PositiveIntegerField(default=0)
+    inspections_due = models.PositiveIntegerField(default=0)
+    inspections_submitted = models.PositiveIntegerField(default=0)
+    inspections_accepted = models.PositiveIntegerField(default=0)
+    cadres = models.PositiveIntegerField(default=0)
+    commitments_filed = models.PositiveIntegerField(default=0)
+    commitments_approved = models.PositiveIntegerField(default=0)
+    commitments_kept = models.PositiveIntegerField(default=0)
+    education_due = models.PositiveIntegerField(default=0)  # unit-months that are over
+    education_held = models.PositiveIntegerField(default=0)  # of them, with a session of an hour
+    talks_due = models.PositiveIntegerField(default=0)  # leader-cadre pairs who must talk
+    talks_held = models.PositiveIntegerField(default=0)  # of them, twice in the year
+    scored_units = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("assessment tally")
+        verbose_name_plural = _("assessment tallies")
+        constraints = [models.UniqueConstraint(fields=["node", "year"], name="dash_assessment_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id}/{self.year}"
+
+    FIELDS = (
+        "units",
+        "stage_plan",
+        "stage_do",
+        "stage_check",
+        "stage_act",
+        "stage_done",
+        "inspections_due",
+        "inspections_submitted",
+        "inspections_accepted",
+        "cadres",
+        "commitments_filed",
+        "commitments_approved",
+        "commitments_kept",
+        "education_due",
+        "education_held",
+        "talks_due",
+        "talks_held",
+        "scored_units",
+        "score_sum",
+    )

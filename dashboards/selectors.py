@@ -10,39 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from alerts.models import PetitionStatus, WarningColour, WarningLevel, WarningStatus
-from dashboards.models import NodeTally, PetitionTally, RiskTally, TallyRun, WarningTally
+from dashboards import assessment_figures
+from dashboards.cache import RunInfo, latest_run
+from dashboards.charts import Chart
+from dashboards.models import NodeTally, PetitionTally, RiskTally, WarningTally
 from org.models import NodeKind, OrgNode
 from org.permissions import has_perm
 from risks.models import Grade, RiskKind, RiskStatus
 
 GRADE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#f1c40f"}
 TREND_MONTHS = 12
-
-
-@dataclass
-class Chart:
-    """One chart's numbers: the table under it, its CSV, and what ECharts draws."""
-
-    name: str
-    title: str
-    columns: list[str]
-    rows: list[list]
-    links: list[int | None] = field(default_factory=list)  # per row: the node a click opens
-    spec: dict = field(default_factory=dict)
-
-    def table(self) -> list[tuple[int | None, list]]:
-        """(the node a row opens, its cells) for the HTML table."""
-        links = self.links or [None] * len(self.rows)
-        return list(zip(links, self.rows, strict=True))
-
-    def data(self) -> dict:
-        return {"columns": self.columns, "rows": self.rows, "links": self.links, "spec": self.spec}
 
 
 @dataclass
@@ -53,17 +37,50 @@ class Dashboard:
     figures: dict[str, int]
     total_points: int
     charts: dict[str, Chart]
-    refreshed: TallyRun | None
+    refreshed: RunInfo | None
+    assessment: assessment_figures.AssessmentBoard
 
     @property
     def stale(self) -> bool:
-        """Older than three refresh periods: the scheduled job is not running."""
-        from django.utils import timezone
-
-        return self.refreshed is None or self.refreshed.finished_at < timezone.now() - dt.timedelta(minutes=15)
+        """Older than three refresh periods (or never counted): the scheduled job is not running."""
+        return self.refreshed is None or self.refreshed.stale
 
     def chart_data(self) -> dict:
         return {name: chart.data() for name, chart in self.charts.items()}
+
+    def as_data(self) -> dict:
+        """Everything the page shows, as JSON-ready data (the API and the cockpit's poll)."""
+        a = self.assessment
+        return {
+            "node": {"id": self.node.pk, "name": self.node.name, "kind": self.node.kind},
+            "ancestors": [{"id": n.pk, "name": n.name} for n in self.ancestors],
+            "children": [{"id": n.pk, "name": n.name, "kind": n.kind} for n in self.children],
+            "figures": {"approved_points": self.total_points, **self.figures},
+            "assessment": {
+                "year": a.year,
+                "years": a.years,
+                "figures": _plain(a.figures),
+                "last_year": _plain(a.last),
+                "average_score": _plain(a.average),
+                "last_average_score": _plain(a.last_average),
+                "change": _plain(a.change),
+                "rank": {"score": _plain(a.own.score), "rank": a.own.rank, "of": a.own.of} if a.own else None,
+            },
+            "charts": {name: {"title": str(c.title), **_plain(c.data())} for name, c in self.charts.items()},
+        }
+
+
+def _plain(value):
+    """Decimals as numbers, lazy strings as strings, all the way down."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
 
 
 def dashboard_nodes(user, node: OrgNode) -> tuple[list[OrgNode], list[OrgNode], list[OrgNode]]:
@@ -89,8 +106,9 @@ def _net(rows, node_id: int, hidden: set[int]) -> dict:
     return out
 
 
-def build(user, node: OrgNode) -> Dashboard:
-    """The dashboard of `node` for `user` (who may view it: the view checks)."""
+def build(user, node: OrgNode, *, year: int | None = None) -> Dashboard:
+    """The dashboard of `node` for `user` (who may view it: the view checks); the
+    assessment figures are those of the cycle `year` (default: the latest)."""
     ancestors, children, hidden_nodes = dashboard_nodes(user, node)
     hidden = {c.pk for c in hidden_nodes}
     ids = [node.pk, *(c.pk for c in children), *hidden]
@@ -159,6 +177,8 @@ def build(user, node: OrgNode) -> Dashboard:
         _trend_chart(trend, months, colours),
         _petition_chart(petitions),
     ]
+    assessment, assessment_charts = assessment_figures.build(node, children, hidden, year)
+    charts += assessment_charts
     return Dashboard(
         node=node,
         ancestors=ancestors,
@@ -166,7 +186,8 @@ def build(user, node: OrgNode) -> Dashboard:
         figures=figures,
         total_points=sum(by_grade.values()),
         charts={c.name: c for c in charts},
-        refreshed=TallyRun.objects.order_by("-finished_at").first(),
+        refreshed=latest_run(),
+        assessment=assessment,
     )
 
 

@@ -1,28 +1,36 @@
-"""Dashboard pages: thin, they parse, check the scope and render what the selectors built."""
+"""Dashboard pages: thin, they parse, check the scope and render what the selectors built.
+The board itself (tiles, charts, tables) is rendered once per reader and figures version
+and kept in the cache (dashboards.cache); only the page around it is rendered each time."""
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core.exports import export_request
 from core.params import int_param
-from dashboards import selectors
+from dashboards import cache, selectors
 from dashboards import workbench as workbench_selectors
 from dashboards.report import PERIODS, REPORT
 from org.models import NodeKind, OrgNode
 from org.permissions import require, scope_roots, user_perms
 
-COCKPIT_REFRESH_SECONDS = 60
+COCKPIT_POLL_SECONDS = 60
 
 
-def _node(request) -> OrgNode:
-    """The node named by ?node=, else the first root of the reader's dashboard scope."""
+def node_for(request) -> OrgNode:
+    """The node named by ?node=, else the first root of the reader's dashboard scope; 403
+    out of scope, 404 for a department or no such node."""
+    if "dashboard.view" not in user_perms(request.user):
+        raise PermissionDenied
     pk = int_param(request.GET.get("node"))
     if pk:
         node = get_object_or_404(OrgNode, pk=pk)
@@ -36,31 +44,80 @@ def _node(request) -> OrgNode:
     return root
 
 
+def board_data(request) -> tuple[dict, cache.Entry]:
+    """The reader's dashboard as data, from the cache or built (after the scope check)."""
+    year = int_param(request.GET.get("year"))
+    entry = cache.entry("data", request.user, int_param(request.GET.get("node")), year)
+    data = entry.get()
+    if data is None:
+        data = selectors.build(request.user, node_for(request), year=year).as_data()
+        entry.set(data)
+    return data, entry
+
+
+@dataclass(frozen=True)
+class RenderedBoard:
+    """What the page around the board needs, and the board's HTML (kept in the cache)."""
+
+    node_id: int
+    node_name: str
+    kind_label: str
+    ancestors: tuple[tuple[int, str], ...]
+    year: int
+    html: str
+
+
+def _rendered(request, cockpit: bool) -> tuple[RenderedBoard, cache.Entry]:
+    year = int_param(request.GET.get("year"))
+    entry = cache.entry("cockpit" if cockpit else "page", request.user, int_param(request.GET.get("node")), year)
+    page = entry.get()
+    if page is None:
+        board = selectors.build(request.user, node_for(request), year=year)
+        html = render_to_string("dashboards/_board.html", {"board": board, "cockpit": cockpit})
+        page = RenderedBoard(
+            board.node.pk,
+            board.node.name,
+            str(board.node.get_kind_display()),
+            tuple((a.pk, a.name) for a in board.ancestors),
+            board.assessment.year,
+            html,
+        )
+        entry.set(page)
+    return page, entry
+
+
 @login_required
 def dashboard(request):
     if "dashboard.view" not in user_perms(request.user):
         raise PermissionDenied
-    board = selectors.build(request.user, _node(request))
     if request.GET.get("format") == "csv":
-        return _csv(board, request.GET.get("chart", ""))
+        data, _entry = board_data(request)
+        return _csv(data, request.GET.get("chart", ""))
     cockpit = request.GET.get("cockpit") == "1"
+    page, entry = _rendered(request, cockpit)
     return render(
         request,
         "dashboards/cockpit.html" if cockpit else "dashboards/dashboard.html",
-        {"board": board, "cockpit": cockpit, "refresh_seconds": COCKPIT_REFRESH_SECONDS},
+        {
+            "page": page,
+            "board_html": mark_safe(page.html),  # noqa: S308 - rendered by our own template, escaped there
+            "run": entry.run,
+            "cockpit": cockpit,
+            "poll_seconds": COCKPIT_POLL_SECONDS,
+        },
     )
 
 
-def _csv(board: selectors.Dashboard, name: str) -> HttpResponse:
-    chart = board.charts.get(name)
+def _csv(data: dict, name: str) -> HttpResponse:
+    chart = data["charts"].get(name)
     if chart is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.node.pk}-{chart.name}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{data["node"]["id"]}-{name}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly only with the BOM
     writer = csv.writer(response)
-    writer.writerow(chart.columns)
-    writer.writerows(chart.rows)
+    writer.writerow(chart["columns"])
+    writer.writerows(chart["rows"])
     return response
 
 
@@ -76,9 +133,7 @@ def workbench(request):
 @require_POST
 def report(request):
     """Have the monthly or annual report of a node built in the background."""
-    if "dashboard.view" not in user_perms(request.user):
-        raise PermissionDenied
-    node = _node(request)
+    node = node_for(request)
     period = request.POST.get("period", "month")
     if period not in PERIODS:
         raise Http404

@@ -18,11 +18,14 @@ it) and (4) the user's own current posts (read-only).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from rest_framework.permissions import BasePermission
@@ -199,6 +202,30 @@ def grants_for(user) -> Grants:
         )
     user._lianzheng_grants = grants
     return grants
+
+
+GRANTS_VERSION_KEY = "org:grants-version"
+
+
+def grants_version() -> str:
+    """A token that changes whenever anybody's grants may have changed (a role given or
+    taken, a per-object grant, a post holding, a node moved, a user's status): what is
+    cached per user under it (the dashboards) is never served after such a change."""
+    version = cache.get(GRANTS_VERSION_KEY)
+    if version is None:
+        version = grants_changed()
+    return version
+
+
+def grants_changed(**_signal) -> str:
+    """A new grants version (connected to the models' save and delete signals in
+    org.apps; call it after a bulk change that sends none)."""
+    version = uuid.uuid4().hex[:12]
+    cache.set(GRANTS_VERSION_KEY, version, timeout=None)
+    # Once more when the change is committed: a request that read the old grants between
+    # the first bump and the commit must not have its entries kept.
+    transaction.on_commit(lambda: cache.set(GRANTS_VERSION_KEY, uuid.uuid4().hex[:12], timeout=None))
+    return version
 
 
 def forget_grants(user) -> None:

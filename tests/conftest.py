@@ -23,6 +23,21 @@ settings.STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The embedded default cache is a folder shared with `make run` and earlier test runs; the
+# tests get a cache of their own in memory (Redis, when configured, stays: CI tests it).
+if "filebased" in settings.CACHES["default"]["BACKEND"]:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: ids are reused after a rolled-back test, and
+    cached dashboards and grant versions must not outlive the rows they were built from."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
 
 @dataclass
 class Org:

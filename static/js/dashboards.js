@@ -95,7 +95,38 @@
     };
   }
 
-  var builders = { pie: pie, bar: bar, stacked: stacked, trend: trend, heatmap: heatmap };
+  function percent(d) {
+    // Rows: [item, done, due, per cent]; an item with nothing due draws no bar.
+    var last = d.columns.length - 1;
+    return {
+      tooltip: { trigger: "axis", formatter: function (p) {
+        var r = d.rows[d.rows.length - 1 - p[0].dataIndex];
+        return r[0] + ": " + r[1] + " / " + r[2] + (r[last] === null ? "" : " (" + r[last] + "%)");
+      } },
+      grid: { left: 8, right: 40, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", data: column(d.rows, 0).reverse(), axisLabel: { color: text } },
+      series: [{ type: "bar", data: column(d.rows, last).reverse(), itemStyle: { color: "#0f766e" },
+                 label: { show: true, position: "right", color: text, formatter: "{c}%" } }]
+    };
+  }
+
+  function grouped(d) {
+    // One bar per series column (this year, last year) for each row.
+    var palette = ["#1d4ed8", "#9ca3af"];
+    return {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { bottom: 0, textStyle: { color: text } },
+      grid: { left: 8, right: 16, top: 16, bottom: 36, containLabel: true },
+      xAxis: { type: "category", data: column(d.rows, 0), axisLabel: { color: text, interval: 0, rotate: d.rows.length > 8 ? 30 : 0 } },
+      yAxis: { type: "value" },
+      series: d.spec.series.map(function (col, i) {
+        return { name: d.spec.names[i], type: "bar", data: column(d.rows, col), itemStyle: { color: palette[i % palette.length] } };
+      })
+    };
+  }
+
+  var builders = { pie: pie, bar: bar, stacked: stacked, trend: trend, heatmap: heatmap, percent: percent, grouped: grouped };
 
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var d = data[el.dataset.chart];
@@ -126,4 +157,27 @@
     charts.push(chart);
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+
+  // Cockpit: ask the (cached) API for the figures' version every minute; reload only when a
+  // refresh changed them, otherwise just move the "data as of" time on.
+  var poll = document.body.dataset.poll;
+  if (poll) {
+    var every = (parseInt(document.body.dataset.pollSeconds, 10) || 60) * 1000;
+    window.setInterval(function () {
+      fetch(poll, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (!d) return;
+          if (String(d.version) !== document.body.dataset.version) { window.location.reload(); return; }
+          var at = document.querySelector("[data-as-of]");
+          if (at && d.as_of) at.textContent = d.as_of.slice(11, 16);
+          var badge = document.querySelector("[data-testid=staleness]");
+          if (badge) {
+            badge.classList.toggle("text-bg-warning", d.stale);
+            badge.classList.toggle("text-bg-light", !d.stale);
+          }
+        })
+        .catch(function () { /* offline for a moment: try again next time */ });
+    }, every);
+  }
 })();

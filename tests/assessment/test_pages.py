@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessment import services
 from assessment.models import Checkpoint, Commitment, CycleUnit, EducationSession, SelfInspection, Talk
@@ -197,7 +198,12 @@ def test_menu_and_to_do(org, client, people, cycle, routed):
 
 def test_the_unit_office_is_told_of_a_self_inspection_to_submit(org, people, cycle, routed):
     office = org.users[Role.LEADING_GROUP_OFFICE]
+    # the first half-year's checkpoint is open, the second's not yet (whatever today is)
+    today = timezone.localdate()
     Checkpoint.objects.filter(cycle=cycle, half=1).update(opens_on=dt.date(2020, 1, 1))
+    Checkpoint.objects.filter(cycle=cycle, half=2).update(
+        opens_on=today + dt.timedelta(days=30), due_on=today + dt.timedelta(days=60)
+    )
     assert {i.title: i.count for i in todos_for(office)}["Self-inspections to submit"] == 1
     cu = CycleUnit.objects.get(cycle=cycle, unit=org.unit_a)
     SelfInspection.objects.create(
