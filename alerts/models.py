@@ -193,6 +193,12 @@ class Petition(models.Model):
                 condition=Q(status__in=["received", "assigned"]),
                 name="alerts_petition_open",
             ),
+            # the open ones by answer date, most urgent first (the workbench)
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=["received", "assigned"]),
+                name="alerts_petition_due_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -17,6 +17,8 @@ class DashboardView(APIView):
     the assessment figures of `year` (default: the latest cycle year). `version` changes
     when a refresh changed the figures; `as_of` is the latest refresh."""
 
+    variant = "data"
+
     @extend_schema(
         parameters=[
             OpenApiParameter("node", OpenApiTypes.INT, description="org node id (an area or a unit)"),
@@ -25,7 +27,7 @@ class DashboardView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        data, entry = board_data(request)
+        data, entry = board_data(request, self.variant)
         run = entry.run
         return Response(
             {
@@ -35,3 +37,10 @@ class DashboardView(APIView):
                 "stale": run.stale if run else True,
             }
         )
+
+
+class TilesView(DashboardView):
+    """Only the headline figures of the dashboard (the tiles), with `version` and `as_of`:
+    what a screen polls."""
+
+    variant = "tiles"

@@ -94,6 +94,13 @@ class NodeTally(models.Model):
     measures_overdue = models.PositiveIntegerField(default=0)
     replies_overdue = models.PositiveIntegerField(default=0)
     petitions_overdue = models.PositiveIntegerField(default=0)
+    # what falls due within the week after the refresh day, and the reviews waiting for a
+    # decision (late: submitted more than a week before): the workbench's counts of an area
+    measures_due_week = models.PositiveIntegerField(default=0)
+    replies_due_week = models.PositiveIntegerField(default=0)
+    petitions_due_week = models.PositiveIntegerField(default=0)
+    reviews_pending = models.PositiveIntegerField(default=0)
+    reviews_late = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("node tally")
@@ -102,7 +109,19 @@ class NodeTally(models.Model):
     def __str__(self) -> str:
         return f"{self.node_id}"
 
-    FIELDS = ("risk_posts", "risk_nodes", "measures_open", "measures_overdue", "replies_overdue", "petitions_overdue")
+    FIELDS = (
+        "risk_posts",
+        "risk_nodes",
+        "measures_open",
+        "measures_overdue",
+        "replies_overdue",
+        "petitions_overdue",
+        "measures_due_week",
+        "replies_due_week",
+        "petitions_due_week",
+        "reviews_pending",
+        "reviews_late",
+    )
 
 
 class AssessmentTally(models.Model):

@@ -48,8 +48,26 @@ class Dashboard:
     def chart_data(self) -> dict:
         return {name: chart.data() for name, chart in self.charts.items()}
 
+    def as_tiles(self) -> dict:
+        """The headline figures (the tiles) as JSON-ready data: small enough to poll."""
+        a = self.assessment
+        return {
+            "node": {"id": self.node.pk, "name": self.node.name, "kind": self.node.kind},
+            "figures": {"approved_points": self.total_points, **self.figures},
+            "assessment": {
+                "year": a.year,
+                "inspections_submitted": _plain(a.inspection_rate),
+                "commitments_approved": _plain(a.commitment_rate),
+                "education_coverage": _plain(a.education_rate),
+                "talk_coverage": _plain(a.talk_rate),
+                "average_score": _plain(a.average),
+                "change": _plain(a.change),
+            },
+        }
+
     def as_data(self) -> dict:
-        """Everything the page shows, as JSON-ready data (the API and the cockpit's poll)."""
+        """Everything the page shows, as JSON-ready data (the API): figures, the assessment
+        and every chart's numbers. Rates are per cent; None where nothing was due."""
         a = self.assessment
         return {
             "node": {"id": self.node.pk, "name": self.node.name, "kind": self.node.kind},

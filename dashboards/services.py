@@ -35,11 +35,12 @@ from assessment.selectors import months_due
 from dashboards.cache import run_finished
 from dashboards.models import AssessmentTally, NodeTally, PetitionTally, RiskTally, TallyRun, WarningTally
 from org.models import NodeKind, OrgNode, Person
-from risks.models import OPEN_MEASURE_STATUSES, Measure, RiskPoint, RiskStatus
+from risks.models import OPEN_MEASURE_STATUSES, Measure, Review, ReviewStatus, RiskPoint, RiskStatus
 
 # Same key on every PostgreSQL connection: two refreshes never interleave their writes.
 _LOCK_KEY = 7_020_001
 OPEN_PETITION_STATUSES = ("received", "assigned")
+WEEK = dt.timedelta(days=7)  # "due this week": from the day to seven days on (the workbench's)
 
 Counts = dict[int, dict[tuple, int]]  # node id -> {row key: count}
 
@@ -139,6 +140,11 @@ def _node_counts(tree: _Tree, today: dt.date) -> Counts:
         .iterator(chunk_size=5000)
     )
     open_measures = Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES).order_by()
+    issued = RiskWarning.objects.filter(status=WarningStatus.ISSUED).order_by()
+    open_petitions = Petition.objects.filter(status__in=OPEN_PETITION_STATUSES).order_by()
+    pending = Review.objects.filter(status=ReviewStatus.PENDING).order_by()
+    week = (today, today + WEEK)
+    late = timezone.make_aware(dt.datetime.combine(today - WEEK, dt.time.min))
     figures: dict[str, Counts] = {
         "risk_posts": _distinct_up(tree, posts.iterator(chunk_size=5000)),
         "risk_nodes": _distinct_up(tree, ((unit, (power, key)) for unit, power, key in steps)),
@@ -147,19 +153,27 @@ def _node_counts(tree: _Tree, today: dt.date) -> Counts:
             tree, open_measures.filter(deadline__lt=today).values_list("point__unit_id").annotate(n=Count("pk"))
         ),
         "replies_overdue": _summed(
-            tree,
-            RiskWarning.objects.filter(status=WarningStatus.ISSUED, reply_due__lt=today)
-            .order_by()
-            .values_list("unit_id")
-            .annotate(n=Count("pk")),
+            tree, issued.filter(reply_due__lt=today).values_list("unit_id").annotate(n=Count("pk"))
         ),
         "petitions_overdue": _summed(
             tree,
-            Petition.objects.filter(status__in=OPEN_PETITION_STATUSES, due_on__lt=today)
-            .order_by()
-            .values_list("node__path")
-            .annotate(n=Count("pk")),
+            open_petitions.filter(due_on__lt=today).values_list("node__path").annotate(n=Count("pk")),
             by_path=True,
+        ),
+        "measures_due_week": _summed(
+            tree, open_measures.filter(deadline__range=week).values_list("point__unit_id").annotate(n=Count("pk"))
+        ),
+        "replies_due_week": _summed(
+            tree, issued.filter(reply_due__range=week).values_list("unit_id").annotate(n=Count("pk"))
+        ),
+        "petitions_due_week": _summed(
+            tree,
+            open_petitions.filter(due_on__range=week).values_list("node__path").annotate(n=Count("pk")),
+            by_path=True,
+        ),
+        "reviews_pending": _summed(tree, pending.values_list("point__unit_id").annotate(n=Count("pk"))),
+        "reviews_late": _summed(
+            tree, pending.filter(submitted_at__lt=late).values_list("point__unit_id").annotate(n=Count("pk"))
         ),
     }
     return _as_rows(figures, NodeTally.FIELDS)

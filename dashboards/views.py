@@ -44,13 +44,17 @@ def node_for(request) -> OrgNode:
     return root
 
 
-def board_data(request) -> tuple[dict, cache.Entry]:
-    """The reader's dashboard as data, from the cache or built (after the scope check)."""
+AS_DATA = {"data": selectors.Dashboard.as_data, "tiles": selectors.Dashboard.as_tiles}
+
+
+def board_data(request, variant: str = "data") -> tuple[dict, cache.Entry]:
+    """The reader's dashboard as data ("data": everything, "tiles": the headline figures),
+    from the cache or built after the scope check."""
     year = int_param(request.GET.get("year"))
-    entry = cache.entry("data", request.user, int_param(request.GET.get("node")), year)
+    entry = cache.entry(variant, request.user, int_param(request.GET.get("node")), year)
     data = entry.get()
     if data is None:
-        data = selectors.build(request.user, node_for(request), year=year).as_data()
+        data = AS_DATA[variant](selectors.build(request.user, node_for(request), year=year))
         entry.set(data)
     return data, entry
 

@@ -124,7 +124,9 @@ else:
 # --- Cache and sessions: no state in a web process ----------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis keeps one client per connection pool (Django's own backend builds a new
+    # client, with its table of response callbacks, for every operation: ~0.3 ms each).
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {

@@ -272,6 +272,8 @@ class Review(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "role", "at_node"], name="risks_review_queue"),
+            # the decisions waiting, longest first (the workbench)
+            models.Index(fields=["submitted_at", "id"], condition=Q(status="pending"), name="risks_review_waiting"),
         ]
 
     def __str__(self) -> str:
@@ -351,6 +353,10 @@ class Measure(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="risks_measure_due"),
             models.Index(fields=["owner", "status", "deadline"], name="risks_measure_owner"),
+            # the open measures by deadline, most urgent first (the workbench)
+            models.Index(
+                fields=["deadline", "id"], condition=Q(status__in=["planned", "in_progress"]), name="risks_measure_open"
+            ),
         ]
 
     def __str__(self) -> str:

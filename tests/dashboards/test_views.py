@@ -4,6 +4,7 @@ children, CSV equal to the table, no asset from outside."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -230,7 +231,7 @@ def test_cockpit_mode_is_full_screen_dark_and_refreshes(org, client, known):
     html = _get(client, known.commission, node=org.county.pk, cockpit="1").content.decode()
     assert 'class="lz-cockpit"' in html
     # it polls the API for the figures' version (and reloads when a refresh changed them)
-    assert f'data-poll="{API}?node={org.county.pk}&amp;year=' in html
+    assert f'data-poll="{API}tiles/?node={org.county.pk}&amp;year=' in html
     assert f'data-version="{run.pk}"' in html
     assert 'data-testid="main-menu"' not in html
     assert "cockpit=1" in html.split('data-table="units"')[1]  # drill-down stays in cockpit mode
@@ -239,17 +240,68 @@ def test_cockpit_mode_is_full_screen_dark_and_refreshes(org, client, known):
 # --- the workbench --------------------------------------------------------------------------
 
 
-def test_the_workbench_lists_what_is_overdue_most_urgent_first(org, client, known):
-    client.force_login(known.commission)
+def _workbench(client, user) -> dict:
+    client.force_login(user)
     response = client.get(reverse("dashboards:workbench"))
     assert response.status_code == 200
-    sections = {s.key: s for s in response.context["sections"]}
+    return {s.key: s for s in response.context["sections"]}
+
+
+def test_the_workbench_lists_what_is_overdue_most_urgent_first(org, client, known):
+    # given the commission over the county: its counts come from the summary tables
+    tallies_refresh()
+    sections = _workbench(client, known.commission)
     measures = sections["measures"]
     assert (measures.overdue, measures.due_soon) == (3, 1)
     assert [i.days_late for i in measures.items] == [10, 3, 1, -2]
     assert sections["replies"].overdue == 1
     assert sections["petitions"].overdue == 2
     assert [i.days_late for i in sections["petitions"].items][:2] == [25, 5]
+    assert measures.counted_at is not None
+
+
+def test_the_workbench_counts_equal_the_raw_counts(org, client, known):
+    # given a second approval waiting for more than a week
+    from django.utils import timezone
+
+    from alerts.models import Petition, RiskWarning
+    from risks import approval
+    from risks.models import Measure, Review
+    from tests.risks.test_approval import record
+
+    staff = org.users[Role.DISCIPLINE_STAFF]
+    for days in (10, 1):
+        point = record(staff, post=org.post_a1, description=f"待审{days}")
+        approval.risk_submit(user=staff, point=point)
+        Review.objects.filter(point=point).update(submitted_at=timezone.now() - dt.timedelta(days=days))
+    tallies_refresh()
+    today = timezone.localdate()
+    under = {"point__node__path__startswith": org.county.path}
+    measures = Measure.objects.filter(status__in=["planned", "in_progress"], **under)
+    replies = RiskWarning.objects.filter(status="issued", node__path__startswith=org.county.path)
+    petitions = Petition.objects.filter(status__in=["received", "assigned"], node__path__startswith=org.county.path)
+    reviews = Review.objects.filter(status="pending", **under)
+    week = (today, today + dt.timedelta(days=7))
+    sections = _workbench(client, known.commission)
+    for key, qs, field in [
+        ("measures", measures, "deadline"),
+        ("replies", replies, "reply_due"),
+        ("petitions", petitions, "due_on"),
+    ]:
+        raw = (qs.filter(**{f"{field}__lt": today}).count(), qs.filter(**{f"{field}__range": week}).count())
+        assert (sections[key].overdue, sections[key].due_soon) == raw, key
+    assert sections["reviews"].overdue + sections["reviews"].due_soon == reviews.count() == 2
+    assert sections["reviews"].overdue == 1
+    assert [i.days_late for i in sections["reviews"].items] == [3, -6]
+
+
+def test_a_units_office_is_counted_live(org, client, known):
+    # given the discipline staff of unit A (a unit: counted live, no refresh needed)
+    sections = _workbench(client, org.users[Role.DISCIPLINE_STAFF])
+    # then unit A's two open measures past or near their deadline count (its sub-unit's not:
+    # the role does not reach below the unit)
+    assert (sections["measures"].overdue, sections["measures"].due_soon) == (1, 1)
+    assert sections["measures"].counted_at is None
 
 
 def test_the_workbench_is_scoped(org, client, known):
@@ -268,7 +320,9 @@ def test_only_the_discipline_office_has_a_workbench(org, client, who):
 
 
 def test_the_workbench_query_count_is_bounded(org, client, known):
+    tallies_refresh()
     client.force_login(known.commission)
+    client.get(reverse("dashboards:workbench"))  # the latest refresh is read once, then cached
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("dashboards:workbench"))
     from tests.risks.test_approval import record
