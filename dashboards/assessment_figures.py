@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from assessment.models import CycleUnit, Stage
 from dashboards.charts import Chart
@@ -208,7 +208,14 @@ def _score_chart(children: list[OrgNode], rows: dict[int, dict[int, Row]], year:
     return Chart(
         "scores",
         _("Assessment scores and ranking (%(year)s)") % {"year": year},
-        [_("Unit or area"), _("Rank"), _("Score"), _("Last year"), _("Change"), _("Units scored")],
+        [
+            _("Unit or area"),
+            pgettext("ranking", "Rank"),
+            _("Score"),
+            _("Last year"),
+            pgettext("score", "Change"),
+            _("Units scored"),
+        ],
         table,
         links=[r[0].pk for r in scored],
         spec={"type": "grouped", "series": [2, 3], "names": [str(year), str(year - 1)]},
