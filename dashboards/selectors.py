@@ -132,11 +132,21 @@ def build(user, node: OrgNode, *, year: int | None = None) -> Dashboard:
     ids = [node.pk, *(c.pk for c in children), *hidden]
     child_ids = {c.pk for c in children}
 
+    # the node's (and hidden children's) rows in full; the children's only as the heat map
+    # needs them, summed in the database (a county's 60 units have ~10,000 rows in full)
     risk_rows = list(
-        RiskTally.objects.filter(node_id__in=ids).values_list(
+        RiskTally.objects.filter(node_id__in=[node.pk, *hidden]).values_list(
             "node_id", "category_id", "category__name", "category__sort_order", "kind", "grade", "status", "count"
         )
     )
+    heat: dict[tuple[int, int], int] = defaultdict(int)
+    for n, cid, c in (
+        RiskTally.objects.filter(node_id__in=child_ids, status=RiskStatus.APPROVED)
+        .values_list("node_id", "category_id")
+        .annotate(n=Sum("count"))
+        .order_by()
+    ):
+        heat[(n, cid)] = c
     categories = sorted({(order, cid, name) for _n, cid, name, order, *_rest in risk_rows})
     mine = _net(
         ((n, (cid, kind, grade, status), c) for n, cid, _nm, _o, kind, grade, status, c in risk_rows), node.pk, hidden
@@ -146,10 +156,6 @@ def build(user, node: OrgNode, *, year: int | None = None) -> Dashboard:
     by_kind = _sum_by(approved, lambda k: k[1])
     by_category = _sum_by(approved, lambda k: k[0])
     by_status = _sum_by(mine, lambda k: k[3])
-    heat: dict[tuple[int, int], int] = defaultdict(int)
-    for n, cid, _nm, _o, _kind, _grade, status, c in risk_rows:
-        if n in child_ids and status == RiskStatus.APPROVED:
-            heat[(n, cid)] += c
 
     node_rows = {
         row[0]: dict(zip(NodeTally.FIELDS, row[1:], strict=True))

@@ -28,6 +28,12 @@ def test_district_dashboard_and_drill_down_to_a_unit(demo, live_server, page):
     assert not [u for u in page.requested_urls if not u.startswith(live_server.url)]  # nothing from outside
     page.wait_for_timeout(600)  # let the charts finish their entry animation
     screenshot(page, "dashboard-district")
+    # and the assessment of the year: completion rates, stages, and the units ranked by score
+    section = page.locator("[data-testid=assessment]")
+    section.scroll_into_view_if_needed()
+    assert "%" in section.locator("[data-tile=inspections] .n").inner_text()
+    assert section.locator("[data-chart=scores] canvas").count() == 1
+    assert section.locator("[data-table=scores] a[data-drill]").count() >= 2
 
     # when they click the unit in the table of units below the district
     page.click(f"[data-testid=chart-units] a[data-drill='{unit.pk}']")
@@ -74,3 +80,25 @@ def test_cockpit_and_workbench_screens(demo, live_server, page):
     page.goto(f"{live_server.url}/dashboards/workbench/")
     page.wait_for_selector("[data-testid=section-measures]")
     screenshot(page, "dashboard-workbench")
+
+
+def test_the_cockpit_reloads_when_a_refresh_changed_the_figures(demo, live_server, page, monkeypatch):
+    from dashboards import views
+    from risks.models import RiskPoint
+
+    # given the cockpit of the district, asking for new figures every second
+    monkeypatch.setattr(views, "COCKPIT_POLL_SECONDS", 1)
+    tallies_refresh()
+    district = OrgNode.objects.get(code="QH")
+    login(page, live_server, "jiwei", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/dashboards/?node={district.pk}&cockpit=1")
+    page.wait_for_selector("[data-testid=cockpit] [data-chart=grade] canvas")
+    before = int(page.locator("[data-tile=points] .n").inner_text())
+    # when a point is approved and the scheduled refresh counts it
+    draft = RiskPoint.objects.filter(unit__path__startswith=district.path, status="draft").first()
+    RiskPoint.objects.filter(pk=draft.pk).update(status="approved")
+    with page.expect_navigation(timeout=10000):
+        tallies_refresh()
+    # then the screen reloaded by itself and shows the new count
+    page.wait_for_selector("[data-testid=cockpit] [data-chart=grade] canvas")
+    assert int(page.locator("[data-tile=points] .n").inner_text()) == before + 1
