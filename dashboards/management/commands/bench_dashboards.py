@@ -1,7 +1,6 @@
 """Time the dashboards against the framework's floor, side by side, in one run.
 
     manage.py bench_dashboards --over SCALE -n 30
-    manage.py bench_dashboards --over SCALE --memory 10000
 
 creates (once) a benchmark user holding the discipline commission's role over the node with
 code `--over` (the same user as `bench_pages --role commission`), then for each dashboard
@@ -12,14 +11,14 @@ URLs plus one path), so both go through the same middleware stack, session and u
 (it is `login_required`, as the pages are). Timings run with DEBUG off; queries are counted
 in one extra request per page.
 
-`--memory N` then requests the district dashboard N times and prints the process's RSS at
-the start, every 1,000 requests and at the end, to show a web worker's memory stays flat.
+Each page is timed twice where it is cached: "built" bumps the grants version before every
+request, so the board is built and rendered anew (what the first reader after a refresh
+that changed the figures waits for); the plain row reads the reader's cached board. A web
+worker's memory over many requests is measured by bench_worker_memory, with gunicorn.
 """
 
 from __future__ import annotations
 
-import gc
-import resource
 import statistics
 import time
 
@@ -53,25 +52,12 @@ urlpatterns = [
 ]
 
 
-def rss_kb() -> int:
-    """The current resident set size in kB (Linux /proc), else the peak from getrusage."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 class Command(BaseCommand):
     help = "Print requests/s of the dashboards beside a minimal view's, p50/p95 and queries."
 
     def add_arguments(self, parser):
         parser.add_argument("--over", required=True, help="code of the org node the commission's role covers")
         parser.add_argument("-n", type=int, default=30, help="requests per page (and per minimal view)")
-        parser.add_argument("--memory", type=int, default=0, help="then N requests of the district dashboard")
         parser.add_argument("--path", action="append", help="extra paths to time")
 
     def handle(self, *args, **o):
@@ -128,27 +114,28 @@ class Command(BaseCommand):
             )
             for label, url, built in pages:
                 self._row(client, label, url, o["n"], built)
-            if o["memory"]:
-                if county is None:
-                    raise CommandError("no county below the node for --memory")
-                self._memory(client, f"{board}?node={county.pk}", o["memory"])
 
-    def _times(self, client, url: str, n: int, built: bool = False) -> list[float]:
-        timings = []
+    def _one(self, client, url: str, built: bool) -> float:
+        if built:
+            grants_changed()  # a new key for every cached board: this request builds its own
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        return elapsed
+
+    def _times(self, client, url: str, n: int, built: bool) -> tuple[list[float], list[float]]:
+        """The minimal view's and the page's timings, taken in turn (so a noisy neighbour
+        slows both alike); the first two of each warm caches."""
+        floor, page = [], []
         for _i in range(n + 2):
-            if built:
-                grants_changed()  # a new key for every cached board: this request builds its own
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - started
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-            timings.append(elapsed)
-        return sorted(timings[2:])  # the first two warm caches
+            floor.append(self._one(client, MINIMAL_PATH, False))
+            page.append(self._one(client, url, built))
+        return sorted(floor[2:]), sorted(page[2:])
 
     def _row(self, client, label: str, url: str, n: int, built: bool) -> None:
-        floor = self._times(client, MINIMAL_PATH, n)
-        page = self._times(client, url, n, built)
+        floor, page = self._times(client, url, n, built)
         if built:
             grants_changed()
         with CaptureQueriesContext(connection) as ctx:
@@ -160,22 +147,3 @@ class Command(BaseCommand):
             f"{label:<26} {url:<48} {floor_rps:>8.0f} {page_rps:>9.1f} {page_rps / floor_rps:>6.2f} "
             f"{statistics.median(page) * 1000:>7.1f} {p95:>7.1f} {len(ctx.captured_queries):>7}"
         )
-
-    def _memory(self, client, url: str, n: int) -> None:
-        self.stdout.write(f"\nmemory: {n} requests of {url}")
-        gc.collect()
-        start = rss_kb()
-        self.stdout.write(f"{'requests':>9} {'RSS MB':>8} {'delta MB':>9} {'r/s':>7}")
-        self.stdout.write(f"{0:>9} {start / 1024:>8.1f} {0:>9.1f}")
-        started = time.perf_counter()
-        for i in range(1, n + 1):
-            response = client.get(url)
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-            del response
-            if i % 1000 == 0 or i == n:
-                now = rss_kb()
-                rate = i / (time.perf_counter() - started)
-                self.stdout.write(f"{i:>9} {now / 1024:>8.1f} {(now - start) / 1024:>9.1f} {rate:>7.1f}")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        self.stdout.write(f"peak RSS (getrusage): {peak / 1024:.1f} MB")

@@ -64,6 +64,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--over", required=True, help="code of the org node the commission's role covers")
         parser.add_argument("-n", type=int, default=10000, help="requests after the warm-up")
+        parser.add_argument("--path", action="append", help="request these paths instead (e.g. /healthz, the floor)")
 
     def handle(self, *args, **o):
         node = OrgNode.objects.filter(code=o["over"]).first()
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             f"/api/v1/dashboards/tiles/?node={county.pk}",
             "/dashboards/workbench/",
         ]
+        paths = o["path"] or paths
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
