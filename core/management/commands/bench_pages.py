@@ -14,14 +14,14 @@ from __future__ import annotations
 import statistics
 import time
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import override_settings
 
 from alerts.models import RiskWarning
-from org.models import NodeKind, OrgNode, Person, PostHolding, Role, RoleAssignment
+from core.bench import bench_user
+from org.models import NodeKind, OrgNode, Person, PostHolding, Role
 from risks.models import Measure, RiskPoint
 
 
@@ -36,13 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--holds-post", action="store_true", help="make the user the holder of a post below --over")
 
     def handle(self, *args, **o):
-        node = OrgNode.objects.filter(code=o["over"]).first()
-        if node is None:
-            raise CommandError(f"no org node has code {o['over']}")
-        user, _ = get_user_model().objects.get_or_create(username=f"bench-{o['role']}-{node.pk}")
-        RoleAssignment.objects.get_or_create(
-            user=user, role=o["role"], node=node, defaults={"include_descendants": True}
-        )
+        node, user = bench_user(o["over"], o["role"])
         if o["holds_post"]:
             self._hold_post(user, node)
         below = OrgNode.objects.filter(path__startswith=node.path)

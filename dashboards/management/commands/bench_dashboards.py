@@ -23,7 +23,6 @@ import statistics
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -32,7 +31,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
-from org.models import NodeKind, OrgNode, Role, RoleAssignment
+from core.bench import bench_user
+from org.models import NodeKind, OrgNode, Role
 from org.permissions import grants_changed
 
 MINIMAL_PATH = "/__bench__/minimal/"
@@ -61,12 +61,8 @@ class Command(BaseCommand):
         parser.add_argument("--path", action="append", help="extra paths to time")
 
     def handle(self, *args, **o):
-        node = OrgNode.objects.filter(code=o["over"]).first()
-        if node is None:
-            raise CommandError(f"no org node has code {o['over']}")
         role = Role.DISCIPLINE_COMMISSION
-        user, _ = get_user_model().objects.get_or_create(username=f"bench-{role}-{node.pk}")
-        RoleAssignment.objects.get_or_create(user=user, role=role, node=node, defaults={"include_descendants": True})
+        node, user = bench_user(o["over"], role)
         below = OrgNode.objects.filter(path__startswith=node.path)
         county = below.filter(kind=NodeKind.COUNTY).order_by("path").first()
         unit = below.filter(kind=NodeKind.UNIT).order_by("path").first()

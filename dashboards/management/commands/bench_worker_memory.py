@@ -26,11 +26,12 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 
-from org.models import NodeKind, OrgNode, Role, RoleAssignment
+from core.bench import bench_user
+from org.models import NodeKind, OrgNode
 
 WARM_UP = 300
 
@@ -67,13 +68,7 @@ class Command(BaseCommand):
         parser.add_argument("--path", action="append", help="request these paths instead (e.g. /healthz, the floor)")
 
     def handle(self, *args, **o):
-        node = OrgNode.objects.filter(code=o["over"]).first()
-        if node is None:
-            raise CommandError(f"no org node has code {o['over']}")
-        user, _ = get_user_model().objects.get_or_create(username=f"bench-{Role.DISCIPLINE_COMMISSION}-{node.pk}")
-        RoleAssignment.objects.get_or_create(
-            user=user, role=Role.DISCIPLINE_COMMISSION, node=node, defaults={"include_descendants": True}
-        )
+        node, user = bench_user(o["over"])
         below = OrgNode.objects.filter(path__startswith=node.path)
         county = below.filter(kind=NodeKind.COUNTY).order_by("path").first() or node
         units = list(below.filter(kind=NodeKind.UNIT).order_by("path").values_list("pk", flat=True)[:50])
