@@ -67,3 +67,13 @@ def test_a_generated_province_gets_two_years_of_assessment_the_dashboards_count(
     # and it refuses a second run
     with pytest.raises(CommandError):
         call_command("generate_scale_assessment", code="AS1", stdout=StringIO())
+    # and the dashboards' benchmark runs over it: a row per page, beside the minimal view
+    out = StringIO()
+    call_command("bench_dashboards", over="AS1", n=2, stdout=out)
+    rows = [line.rsplit(None, 6) for line in out.getvalue().splitlines()[2:]]
+    labels = {r[0].split("  ")[0] for r in rows}
+    assert {"dashboard province, built", "dashboard county", "tiles API county", "workbench"} <= labels
+    for _label, floor, page, ratio, p50, p95, queries in rows:
+        assert float(floor) > 0 and float(page) > 0 and 0 < float(p50) <= float(p95)
+        assert abs(float(ratio) - float(page) / float(floor)) < 0.01
+        assert int(queries) <= 20
