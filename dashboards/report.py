@@ -59,7 +59,7 @@ def _bar(title: str, labels: list[str], values: list[int], font: str, colour=RED
 
 
 def _table(chart: selectors.Chart, font: str, width: float) -> Table:
-    data = [[str(c) for c in chart.columns], *[[str(c) for c in row] for row in chart.rows]]
+    data = [[str(c) for c in chart.columns], *[["—" if c is None else str(c) for c in row] for row in chart.rows]]
     if len(data) == 1:
         data.append(["—"] + [""] * (len(chart.columns) - 1))
     table = Table(data, colWidths=[width / len(chart.columns)] * len(chart.columns), repeatRows=1)
@@ -146,6 +146,7 @@ def _pdf(board: selectors.Dashboard, period: str, today: dt.date) -> bytes:
     ]
     if board.children:
         story += [Paragraph("五、下级单位", head), _table(board.charts["units"], font, width)]
+    story += _assessment(board, font, width, head)
     out = BytesIO()
     SimpleDocTemplate(
         out,
@@ -157,6 +158,40 @@ def _pdf(board: selectors.Dashboard, period: str, today: dt.date) -> bytes:
         title=f"{node.name}{kind}报告",
     ).build(story)
     return out.getvalue()
+
+
+def _assessment(board: selectors.Dashboard, font: str, width: float, head: ParagraphStyle) -> list:
+    """The cycle year's assessment: stages, completion rates, and the units below ranked."""
+    a = board.assessment
+    if not a.figures.get("units"):
+        return []
+    parts = [f"参加考核单位 {a.figures['units']} 个"]
+    if a.average is not None:
+        parts.append(f"平均得分 {a.average}")
+    if a.change is not None:
+        parts.append(f"比上年 {'+' if a.change >= 0 else ''}{a.change}")
+    if a.own is not None and a.own.rank is not None:
+        parts.append(f"在 {a.own.of} 个单位中排名第 {a.own.rank}")
+    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=14)
+    completion = board.charts["completion"]
+    story = [
+        Paragraph(f"六、考核评价（{a.year}年）", head),
+        Paragraph(escape("，".join(parts) + "。"), body),
+        Spacer(1, 2 * mm),
+        _bar(
+            str(completion.title),
+            [str(r[0])[:6] for r in completion.rows],
+            [int(r[3] or 0) for r in completion.rows],
+            font,
+            colour=colors.HexColor("#0f766e"),
+        ),
+        _table(completion, font, width),
+        Spacer(1, 2 * mm),
+        _table(board.charts["stages"], font, width),
+    ]
+    if board.children:
+        story += [Spacer(1, 2 * mm), _table(board.charts["scores"], font, width)]
+    return story
 
 
 def build_report(job, progress) -> tuple[str, bytes]:

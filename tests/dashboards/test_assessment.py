@@ -239,3 +239,19 @@ def test_the_other_countys_figures_stay_out_of_the_county(assessed):
     commission = assessed.users[Role.DISCIPLINE_COMMISSION]
     a = selectors.build(commission, assessed.county, year=2026).assessment
     assert a.figures == COUNTY_2026
+
+
+def test_the_leading_groups_report_has_the_assessment(assessed, settings, tmp_path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from dashboards import report
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    superuser = UserFactory(username="root", is_superuser=True)
+    board = selectors.build(superuser, assessed.county, year=2026)
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(report.report_pdf(board, period="year"))).pages)
+    assert "六、考核评价（2026年）" in text
+    assert "平均得分 86.75" in text and "比上年 +1.75" in text
+    assert "甲县环保局" in text.split("六、考核评价")[1]
