@@ -130,7 +130,8 @@ def workbench(request):
     if "petition.manage" not in user_perms(request.user):
         raise PermissionDenied
     sections = workbench_selectors.build(request.user)
-    return render(request, "dashboards/workbench.html", {"sections": sections})
+    counted_at = next((s.counted_at for s in sections if s.counted_at), None)
+    return render(request, "dashboards/workbench.html", {"sections": sections, "counted_at": counted_at})
 
 
 @login_required

@@ -258,6 +258,8 @@ def test_the_workbench_lists_what_is_overdue_most_urgent_first(org, client, know
     assert sections["petitions"].overdue == 2
     assert [i.days_late for i in sections["petitions"].items][:2] == [25, 5]
     assert measures.counted_at is not None
+    html = client.get(reverse("dashboards:workbench")).content.decode()
+    assert 'data-testid="counted-at"' in html
 
 
 def test_the_workbench_counts_equal_the_raw_counts(org, client, known):
@@ -302,6 +304,7 @@ def test_a_units_office_is_counted_live(org, client, known):
     # the role does not reach below the unit)
     assert (sections["measures"].overdue, sections["measures"].due_soon) == (1, 1)
     assert sections["measures"].counted_at is None
+    assert 'data-testid="counted-at"' not in client.get(reverse("dashboards:workbench")).content.decode()
 
 
 def test_the_workbench_is_scoped(org, client, known):
