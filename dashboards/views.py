@@ -52,10 +52,7 @@ def board_data(request, variant: str = "data") -> tuple[dict, cache.Entry]:
     from the cache or built after the scope check."""
     year = int_param(request.GET.get("year"))
     entry = cache.entry(variant, request.user, int_param(request.GET.get("node")), year)
-    data = entry.get()
-    if data is None:
-        data = AS_DATA[variant](selectors.build(request.user, node_for(request), year=year))
-        entry.set(data)
+    data = entry.get_or_build(lambda: AS_DATA[variant](selectors.build(request.user, node_for(request), year=year)))
     return data, entry
 
 
@@ -74,20 +71,19 @@ class RenderedBoard:
 def _rendered(request, cockpit: bool) -> tuple[RenderedBoard, cache.Entry]:
     year = int_param(request.GET.get("year"))
     entry = cache.entry("cockpit" if cockpit else "page", request.user, int_param(request.GET.get("node")), year)
-    page = entry.get()
-    if page is None:
+
+    def render_board() -> RenderedBoard:
         board = selectors.build(request.user, node_for(request), year=year)
-        html = render_to_string("dashboards/_board.html", {"board": board, "cockpit": cockpit})
-        page = RenderedBoard(
+        return RenderedBoard(
             board.node.pk,
             board.node.name,
             str(board.node.get_kind_display()),
             tuple((a.pk, a.name) for a in board.ancestors),
             board.assessment.year,
-            html,
+            render_to_string("dashboards/_board.html", {"board": board, "cockpit": cockpit}),
         )
-        entry.set(page)
-    return page, entry
+
+    return entry.get_or_build(render_board), entry
 
 
 @login_required

@@ -125,3 +125,19 @@ def test_each_language_has_its_own_entries(org, client, known, reader):
 def test_the_public_gets_no_dashboard_data(org, client, known):
     tallies_refresh()
     assert client.get(API, {"node": org.county.pk}).status_code in (401, 403)
+
+
+def test_group_grants_change_the_grants_version(org, known):
+    # given a group that supervises unit B (a django-guardian group grant)
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from org.permissions import grants_version
+
+    group = Group.objects.create(name="特约监督员")
+    before = grants_version()
+    assign_perm("org.supervise_orgnode", group, org.unit_b)
+    after_grant = grants_version()
+    # when someone joins the group, then every cached board is built anew
+    org.users["outsider"].groups.add(group)
+    assert len({before, after_grant, grants_version()}) == 3
